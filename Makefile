@@ -1,0 +1,64 @@
+# estatedesk — the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := cd site && ../$(PY) manage.py
+PYTEST := $(PY) -m pytest
+PG_URL ?= postgres://postgres@127.0.0.1:5432/estatedesk_test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: install run test test-postgres e2e bench migrations-check check-deploy lint messages clean
+
+# The virtual environment is (re)built when a requirements file changes.
+$(VENV)/.installed: requirements/base.txt requirements/production.txt requirements/dev.txt
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (Python 3.11)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements/dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Migrate, load the demo data once, then serve the site and run the Huey consumer together.
+# Ctrl-C stops both.
+run: install
+	$(MANAGE) migrate --no-input -v0
+	$(MANAGE) load_demo
+	@echo "Admin: http://127.0.0.1:8000/admin/   Bulletin: http://127.0.0.1:8000/"
+	@trap 'kill 0' INT TERM EXIT; \
+	  (cd site && ../$(PY) manage.py run_huey --quiet) & \
+	  (cd site && ../$(PY) manage.py runserver 127.0.0.1:8000) & \
+	  wait
+
+# The test suite on the embedded defaults (SQLite, SqliteHuey in immediate mode).
+test: install
+	$(PYTEST) -m "not e2e" -n 2 $(PYTEST_ARGS)
+
+# The same suite against PostgreSQL and Redis (see .ci/run for starting them).
+test-postgres: install
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PYTEST) -m "not e2e" -n 2 $(PYTEST_ARGS)
+
+# Browser journeys: Playwright driving Debian's Chromium (/usr/bin/chromium) on a live server.
+e2e: install
+	$(PYTEST) -m e2e tests/e2e $(PYTEST_ARGS)
+
+bench: install
+	@for script in benchmarks/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+migrations-check: install
+	$(MANAGE) makemigrations --check --dry-run
+
+check-deploy: install
+	cd site && SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-enough-secret-key-value \
+	  DJANGO_SETTINGS_MODULE=estatedesk.settings.production ../$(PY) manage.py check --deploy --fail-level WARNING
+
+lint: install
+	$(VENV)/bin/ruff check site tests benchmarks
+
+# Needs GNU gettext (apt-get install gettext); the compiled .mo files are committed.
+messages: install
+	$(PY) scripts/messages.py
+
+clean:
+	rm -rf var $(VENV)

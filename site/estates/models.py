@@ -1,0 +1,115 @@
+"""Estate → building → house, and which staff work in which estate."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Estate(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    code = models.SlugField(
+        _("code"), max_length=20, unique=True,
+        help_text=_("Short unique code used in spreadsheets, e.g. HYY."),
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    managed_area = models.DecimalField(
+        _("managed floor area (m²)"), max_digits=12, decimal_places=2, default=0,
+        validators=[MinValueValidator(0)],
+    )
+
+    #: Estate-scoped models name the path from themselves to their estate (see estates.scoping).
+    estate_lookup = "pk"
+
+    class Meta:
+        verbose_name = _("estate")
+        verbose_name_plural = _("estates")
+        ordering = ["code"]
+        permissions = [("view_personal_data", _("Can view personal data (ID numbers, full mobiles)"))]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class Building(models.Model):
+    estate = models.ForeignKey(Estate, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("estate"))
+    name = models.CharField(_("building"), max_length=50, help_text=_("Name or number, e.g. 3栋."))
+
+    estate_lookup = "estate"
+
+    class Meta:
+        verbose_name = _("building")
+        verbose_name_plural = _("buildings")
+        ordering = ["estate__code", "name"]
+        constraints = [models.UniqueConstraint(fields=["estate", "name"], name="building_unique_per_estate")]
+
+    def __str__(self):
+        return f"{self.estate.name} {self.name}"
+
+
+class House(models.Model):
+    class Status(models.TextChoices):
+        VACANT = "vacant", _("vacant")
+        OCCUPIED = "occupied", _("occupied")
+        DECORATING = "decorating", _("decorating")
+        RENTED = "rented", _("rented")
+
+    class Use(models.TextChoices):
+        RESIDENTIAL = "residential", _("residential")
+        COMMERCIAL = "commercial", _("commercial")
+        PARKING = "parking", _("parking")
+        OTHER = "other", _("other")
+
+    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="houses", verbose_name=_("building"))
+    unit = models.CharField(_("unit"), max_length=20, blank=True, help_text=_("Unit (单元), may be empty."))
+    floor = models.SmallIntegerField(_("floor"))
+    room = models.CharField(_("room number"), max_length=20)
+    area = models.DecimalField(
+        _("floor area (m²)"), max_digits=9, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.VACANT, db_index=True)
+    use = models.CharField(_("use"), max_length=20, choices=Use.choices, default=Use.RESIDENTIAL, db_index=True)
+
+    estate_lookup = "building__estate"
+
+    class Meta:
+        verbose_name = _("house")
+        verbose_name_plural = _("houses")
+        ordering = ["building__name", "unit", "room"]
+        constraints = [
+            models.UniqueConstraint(fields=["building", "unit", "room"], name="house_natural_key"),
+        ]
+        indexes = [models.Index(fields=["building", "unit", "room"], name="house_sort_idx")]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """Building, unit and room as staff say it: 3栋-2单元-1201."""
+        parts = [self.building.name, f"{self.unit}单元" if self.unit else "", self.room]
+        return "-".join(p for p in parts if p)
+
+
+class StaffMembership(models.Model):
+    """A staff member works in an estate. Their roles are their groups (see estates.roles)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="estate_memberships",
+        verbose_name=_("staff member"),
+    )
+    estate = models.ForeignKey(Estate, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("estate"))
+    mobile = models.CharField(_("work mobile"), max_length=20, blank=True)
+
+    estate_lookup = "estate"
+
+    class Meta:
+        verbose_name = _("staff membership")
+        verbose_name_plural = _("staff memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "estate"], name="membership_unique")]
+
+    def __str__(self):
+        return f"{self.user.get_full_name() or self.user.get_username()} @ {self.estate}"

@@ -1,0 +1,67 @@
+"""Admin for estates, buildings, houses and staff memberships: one "小区 / Estates" menu group."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from estates.models import Building, Estate, House, StaffMembership
+from estates.scoping import EstateScopedViewSetMixin
+
+
+class EstateViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+    model = Estate
+    icon = "home"
+    #: The listing of a company's estates is short; no filters needed.
+    list_display = ["name", "code", "address", "managed_area"]
+    search_fields = ["name", "code", "address"]
+    inspect_view_enabled = True
+    panels = [FieldPanel("name"), FieldPanel("code"), FieldPanel("address"), FieldPanel("managed_area")]
+
+
+class BuildingViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+    model = Building
+    icon = "folder-open-1"
+    list_display = ["name", "estate"]
+    list_filter = ["estate"]
+    search_fields = ["name", "estate__name"]
+    inspect_view_enabled = True
+    #: Listing queries stay constant: the estate of every row comes in the same query.
+    queryset = Building.objects.select_related("estate")
+    panels = [FieldPanel("estate"), FieldPanel("name")]
+
+
+class HouseViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+    model = House
+    icon = "doc-empty"
+    list_display = ["label", "building", "floor", "area", "status", "use"]
+    list_filter = ["building__estate", "building", "status", "use"]
+    search_fields = ["room", "unit", "building__name", "building__estate__name"]
+    inspect_view_enabled = True
+    list_per_page = 50
+    queryset = House.objects.select_related("building__estate")
+    panels = [
+        FieldPanel("building"),
+        FieldRowPanel([FieldPanel("unit"), FieldPanel("floor"), FieldPanel("room")]),
+        FieldRowPanel([FieldPanel("area"), FieldPanel("status"), FieldPanel("use")]),
+    ]
+
+
+class StaffMembershipViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+    model = StaffMembership
+    icon = "group"
+    list_display = ["user", "estate", "mobile"]
+    list_filter = ["estate"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    queryset = StaffMembership.objects.select_related("user", "estate")
+    panels = [FieldPanel("user"), FieldPanel("estate"), FieldPanel("mobile")]
+
+
+class EstatesGroup(SnippetViewSetGroup):
+    menu_label = _("Estates")
+    menu_icon = "home"
+    menu_order = 100
+    items = (EstateViewSet, BuildingViewSet, HouseViewSet, StaffMembershipViewSet)
+
+
+register_snippet(EstatesGroup)

@@ -1,0 +1,44 @@
+"""A log of every message the product sends, keyed so that nothing is ever sent twice."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("email")
+    SMS = "sms", _("SMS")
+
+
+class Message(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+        GIVEN_UP = "given_up", _("given up")
+
+    #: The idempotency key: whoever sends names the event, e.g. "loan-overdue:42:2026-11-22".
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    recipient = models.CharField(_("recipient"), max_length=254)
+    template = models.CharField(_("template"), max_length=100)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("text"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("reason of the last failure"), blank=True)
+    estate = models.ForeignKey(
+        "estates.Estate", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("estate")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    estate_lookup = "estate"
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="message_retry_idx")]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} → {self.recipient}: {self.subject or self.body[:30]}"
