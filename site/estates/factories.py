@@ -74,3 +74,13 @@ def make_staff(*, role: str | None, estates=(), username: str | None = None, **f
     for estate in estates:
         StaffMembership.objects.get_or_create(user=user, estate=estate)
     return user
+
+
+class PersonalDataAccessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "estates.PersonalDataAccess"
+
+    user = factory.SubFactory(UserFactory)
+    action = "view"
+    object_repr = "张三"
+    fields = "mobile"

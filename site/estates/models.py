@@ -113,3 +113,37 @@ class StaffMembership(models.Model):
 
     def __str__(self):
         return f"{self.user.get_full_name() or self.user.get_username()} @ {self.estate}"
+
+
+class PersonalDataAccess(models.Model):
+    """Append-only: who saw or exported which personal data, and when. Nobody edits it."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("viewed unmasked")
+        EXPORT = "export", _("exported unmasked")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("user")
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("record type"),
+    )
+    object_id = models.CharField(_("record id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("record"), max_length=200, blank=True)
+    fields = models.CharField(_("fields"), max_length=500)
+    estate = models.ForeignKey(
+        Estate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("estate")
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    estate_lookup = "estate"
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data access log")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.user} {self.get_action_display()} {self.object_repr} ({self.fields})"

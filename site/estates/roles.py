@@ -36,11 +36,13 @@ ROLE_PERMISSIONS[ESTATE_MANAGER] += [
     "estates.*_building",
     "estates.*_house",
     "estates.*_staffmembership",
+    "estates.view_personaldataaccess",
 ]
 ROLE_PERMISSIONS[SUPERVISOR] += [
     "estates.add_building", "estates.change_building",
     "estates.add_house", "estates.change_house",
     "estates.view_staffmembership",
+    "estates.view_personaldataaccess",
 ]
 ROLE_PERMISSIONS[CLERK] += ["estates.add_house", "estates.change_house"]
 ROLE_PERMISSIONS[STEWARD] += ["estates.change_house"]

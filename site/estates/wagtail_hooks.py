@@ -5,7 +5,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from estates.models import Building, Estate, House, StaffMembership
+from estates.models import Building, Estate, House, PersonalDataAccess, StaffMembership
 from estates.scoping import EstateScopedViewSetMixin
 
 
@@ -57,11 +57,25 @@ class StaffMembershipViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     panels = [FieldPanel("user"), FieldPanel("estate"), FieldPanel("mobile")]
 
 
+class PersonalDataAccessViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+    """Read-only: the role matrix grants only "view" on this model, to supervisors and managers."""
+
+    model = PersonalDataAccess
+    icon = "view"
+    list_display = ["at", "user", "action", "object_repr", "fields", "estate"]
+    list_filter = ["action", "estate"]
+    search_fields = ["object_repr", "user__username", "fields"]
+    queryset = PersonalDataAccess.objects.select_related("user", "estate")
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    panels = []
+
+
 class EstatesGroup(SnippetViewSetGroup):
     menu_label = _("Estates")
     menu_icon = "home"
     menu_order = 100
-    items = (EstateViewSet, BuildingViewSet, HouseViewSet, StaffMembershipViewSet)
+    items = (EstateViewSet, BuildingViewSet, HouseViewSet, StaffMembershipViewSet, PersonalDataAccessViewSet)
 
 
 register_snippet(EstatesGroup)
