@@ -168,6 +168,15 @@ class EstateScopedViewSetMixin:
         super().__init__(*args, **kwargs)
         _wrap(self, _VIEW_ATTRS, _ScopedViewMixin)
 
+    #: Declarative listing queryset (with its select_related / prefetch_related), so that the
+    #: number of queries per listing page does not grow with the rows shown.
+    queryset = None
+
+    def get_queryset(self, request):
+        if self.queryset is not None:
+            return self.queryset.all()
+        return super().get_queryset(request)
+
     @property
     def chooser_viewset(self):
         chooser = super().chooser_viewset
