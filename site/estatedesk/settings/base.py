@@ -235,3 +235,18 @@ LOGGING = {
 
 # Labels of settings that are shown to users (kept here so makemessages finds them).
 APP_TITLE = _("Property customer-service desk")
+
+# --- lending: an overdue loan is escalated to the estate manager after this many days.
+LENDING_ESCALATE_AFTER_DAYS = int(os.environ.get("LENDING_ESCALATE_AFTER_DAYS", "3"))
+
+# --- bulletin: anonymous bulletin pages are answered from the cache right after WhiteNoise,
+# before sessions and auth run (see site/bulletin/cache.py). It only serves and stores pages that
+# the bulletin marked cacheable, for requests without a session cookie.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "bulletin.cache.AnonymousPageCacheMiddleware",
+)
+#: Longest time (s) an anonymous bulletin page stays cached; publishing invalidates it earlier.
+BULLETIN_CACHE_SECONDS = 600
+#: Sign-up and satisfaction form posts allowed per client address within the window (s).
+BULLETIN_RATE_LIMIT = (10, 600)
