@@ -79,10 +79,19 @@ def sync_roles(group_model, permission_model) -> None:
         group.permissions.set(wanted)
 
 
-def sync_roles_after_migrate(sender, **kwargs) -> None:
-    # post_migrate fires once per app; syncing after the last project app is enough.
-    if sender.name != settings.PROJECT_APPS[-1]:
-        return
+def sync_roles_after_migrate(sender, using="default", **kwargs) -> None:
+    """post_migrate fires once per app with models; sync once, after the last of them.
+
+    Our receiver may run before Django's own create_permissions for that app, so permissions
+    of every app are created first (create_permissions is idempotent).
+    """
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
+    last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
+    if sender.label != last.label:
+        return
+    for config in apps.get_app_configs():
+        create_permissions(config, verbosity=0, using=using)
     sync_roles(Group, Permission)
