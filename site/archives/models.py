@@ -7,9 +7,9 @@ revisions are not used). People and vehicles are children of the household (mode
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -33,7 +33,53 @@ class ArchiveHistory(HistoricalRecords):
         return fields
 
 
-class Household(ClusterableModel):
+class SkipUnchangedHistoryMixin:
+    """No history entry for a save that changes nothing.
+
+    The household form saves every inline child whenever the household is saved; without this
+    each unchanged person and vehicle would get an empty "changed" entry.
+    """
+
+    #: Fields whose change alone is not worth a history entry.
+    history_ignored_fields: tuple[str, ...] = ("updated_at",)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_values = dict(zip(field_names, values))
+        return instance
+
+    def _tracked_values(self) -> dict:
+        values = {}
+        for field in self._meta.concrete_fields:
+            if field.name in self.history_ignored_fields:
+                continue
+            value = getattr(self, field.attname)
+            values[field.attname] = getattr(value, "name", value) if isinstance(value, FieldFile) else value
+        return values
+
+    def save(self, *args, **kwargs):
+        loaded = getattr(self, "_loaded_values", None)
+        unchanged = (
+            not self._state.adding
+            and loaded is not None
+            and all(loaded.get(k, v) == v for k, v in self._tracked_values().items())
+            and set(self._tracked_values()) <= set(loaded)
+        )
+        if unchanged:
+            self.skip_history_when_saving = True
+        try:
+            super().save(*args, **kwargs)
+        finally:
+            if unchanged:
+                del self.skip_history_when_saving
+        self._loaded_values = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
+        for k, v in self._loaded_values.items():
+            if isinstance(v, FieldFile):
+                self._loaded_values[k] = v.name
+
+
+class Household(SkipUnchangedHistoryMixin, ClusterableModel):
     """The file of one house: its owners, family, tenants and vehicles."""
 
     house = models.OneToOneField(
@@ -63,7 +109,7 @@ class Household(ClusterableModel):
         return self.house.building.estate
 
 
-class Person(models.Model):
+class Person(SkipUnchangedHistoryMixin, models.Model):
     class Role(models.TextChoices):
         OWNER = "owner", _("owner")
         FAMILY = "family", _("family member")
@@ -129,7 +175,7 @@ class Person(models.Model):
         super().save(*args, **kwargs)
 
 
-class Vehicle(models.Model):
+class Vehicle(SkipUnchangedHistoryMixin, models.Model):
     class Type(models.TextChoices):
         CAR = "car", _("car")
         SUV = "suv", _("SUV")
@@ -186,7 +232,7 @@ class Vehicle(models.Model):
         super().save(*args, **kwargs)
 
 
-class Key(models.Model):
+class Key(SkipUnchangedHistoryMixin, models.Model):
     class Status(models.TextChoices):
         IN_CABINET = "in_cabinet", _("in the cabinet")
         LENT_OUT = "lent_out", _("lent out")
@@ -251,7 +297,7 @@ class Key(models.Model):
         validate_key(self)
 
 
-class Document(models.Model):
+class Document(SkipUnchangedHistoryMixin, models.Model):
     class Category(models.TextChoices):
         NOTICE = "notice", _("notice")
         LETTER = "letter", _("letter")

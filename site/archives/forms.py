@@ -1,0 +1,66 @@
+"""Admin forms of the archives: masked personal data never overwrites the real value."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from archives.models import Household
+from archives.privacy import MASKS, mask
+from estates.personal_data import can_view_personal_data
+from estates.scoping import EstateScopedAdminForm
+
+
+class PersonForm(EstateScopedAdminForm):
+    """A person, alone or inline in the household form.
+
+    For a user who may not see personal data, the mobile and ID number fields show the masked
+    value; submitting that masked value unchanged keeps the real one. Typing a new value replaces it.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.masked_values: dict[str, str] = {}
+        if self.for_user is not None and not can_view_personal_data(self.for_user):
+            self.apply_masks()
+
+    def apply_masks(self) -> None:
+        if not self.instance.pk:
+            return
+        for field in MASKS:
+            real = getattr(self.instance, field, "")
+            if field in self.fields and real:
+                self.masked_values[field] = mask(field, real)
+                self.initial[field] = self.masked_values[field]
+                self.fields[field].help_text = _(
+                    "Shown masked. Leave it as it is to keep the recorded value, or type a new one."
+                )
+
+    def _kept(self, field: str):
+        value = self.cleaned_data.get(field)
+        if field in self.masked_values and value == self.masked_values[field]:
+            return getattr(self.instance, field)
+        return value
+
+    def clean_mobile(self):
+        return self._kept("mobile")
+
+    def clean_id_number(self):
+        return self._kept("id_number")
+
+
+class HouseholdForm(EstateScopedAdminForm):
+    """The whole file on one page; only houses without a file are offered for a new one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        house_field = self.fields.get("house")
+        if house_field is not None:
+            taken = Household.objects.exclude(pk=self.instance.pk) if self.instance.pk else Household.objects.all()
+            house_field.queryset = house_field.queryset.exclude(pk__in=taken.values("house_id")).select_related(
+                "building"
+            )
+        people = self.formsets.get("people")
+        if people is not None and self.for_user is not None and not can_view_personal_data(self.for_user):
+            for form in people.forms:
+                if isinstance(form, PersonForm) and not form.masked_values:
+                    form.apply_masks()

@@ -1,0 +1,48 @@
+"""Personal data in the archives: which fields hold it, how they are shown, and the access log.
+
+ID numbers and full mobiles are shown only to users with ``estates.view_personal_data``; every
+time they are shown unmasked, ``estates.personal_data.log_personal_data_access`` records it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from estates.personal_data import can_view_personal_data, log_personal_data_access, mask_id_number, mask_mobile
+from estates.scoping import estate_id_of
+
+#: Field name → masking function. Only ``Person`` holds personal data in the archives.
+MASKS = {"mobile": mask_mobile, "id_number": mask_id_number}
+
+
+def mask(field: str, value) -> str:
+    return MASKS[field](value or "") if field in MASKS else value
+
+
+def shown(field: str, value, user) -> str:
+    """The value as this user may see it."""
+    if field in MASKS and not can_view_personal_data(user):
+        return mask(field, value)
+    return value
+
+
+def log_shown(*, user, people: Iterable, fields: Iterable[str] = tuple(MASKS), action: str = "view") -> None:
+    """Log that ``user`` was shown the personal data of these people, unmasked.
+
+    One entry per person whose shown fields are not empty; nothing for users who see masks.
+    """
+    if not can_view_personal_data(user):
+        return
+    from estates.models import Estate
+
+    estates: dict[int, Estate] = {}
+    for person in people:
+        shown_fields = [f for f in fields if getattr(person, f, "")]
+        if not shown_fields:
+            continue
+        estate_id = estate_id_of(person)
+        if estate_id is not None and estate_id not in estates:
+            estates[estate_id] = Estate.objects.get(pk=estate_id)
+        log_personal_data_access(
+            user=user, obj=person, fields=shown_fields, action=action, estate=estates.get(estate_id)
+        )
