@@ -1,0 +1,157 @@
+"""Reads of the bulletin: listings, search, event figures. Published pages only for the public."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from bulletin.models import (
+    DEFAULT_CACHE_SECONDS,
+    BulletinHomePage,
+    EventFeedback,
+    EventPage,
+    EventSignup,
+    NoticePage,
+)
+
+#: DOMAIN.md: at least 10 % of participants get a return visit; satisfaction reaches 80 %.
+RETURN_VISIT_TARGET = Decimal("0.10")
+SATISFACTION_TARGET = Decimal("0.80")
+
+
+def homes() -> list[BulletinHomePage]:
+    """The estate switcher: every live estate home, one query."""
+    return list(BulletinHomePage.objects.live().select_related("estate").order_by("estate__code"))
+
+
+def sections_of(home: BulletinHomePage) -> dict:
+    """The notice and event index under a home (by type, one query)."""
+    from bulletin.models import EventIndexPage, NoticeIndexPage
+
+    found = {}
+    for page in home.get_children().live().specific():
+        if isinstance(page, NoticeIndexPage):
+            found.setdefault("notices", page)
+        elif isinstance(page, EventIndexPage):
+            found.setdefault("events", page)
+    return found
+
+
+def current_notices(*, now=None) -> QuerySet[NoticePage]:
+    """Published and not expired."""
+    now = now or timezone.now()
+    return NoticePage.objects.live().filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+
+def notices_for_listing(*, estate_id: int | None, category: str | None = None, now=None) -> QuerySet[NoticePage]:
+    """Urgent first, then pinned, then the newest. Expired notices leave the listings."""
+    qs = current_notices(now=now).select_related("estate")
+    if estate_id is not None:
+        qs = qs.filter(estate_id=estate_id)
+    if category:
+        qs = qs.filter(category=category)
+    return qs.order_by("-urgent", "-pinned", "-first_published_at", "-pk")
+
+
+def latest_notices_everywhere(*, limit: int = 10) -> QuerySet[NoticePage]:
+    return current_notices().select_related("estate").order_by("-urgent", "-first_published_at", "-pk")[:limit]
+
+
+def upcoming_events(*, estate_id: int | None, now=None) -> QuerySet[EventPage]:
+    now = now or timezone.now()
+    qs = EventPage.objects.live().filter(ends_at__gt=now).select_related("estate").order_by("starts_at")
+    return qs.filter(estate_id=estate_id) if estate_id is not None else qs
+
+
+def past_events(*, estate_id: int | None, now=None) -> QuerySet[EventPage]:
+    now = now or timezone.now()
+    qs = EventPage.objects.live().filter(ends_at__lte=now).select_related("estate").order_by("-starts_at")
+    return qs.filter(estate_id=estate_id) if estate_id is not None else qs
+
+
+def search_notices(*, query: str, estate_code: str | None = None, limit: int = 50) -> QuerySet[NoticePage]:
+    """Across published notices (expired ones included, marked), in both languages."""
+    query = (query or "").strip()[:100]
+    if not query:
+        return NoticePage.objects.none()
+    qs = NoticePage.objects.live().select_related("estate").filter(
+        Q(title__icontains=query) | Q(body__icontains=query)
+        | Q(title_en__icontains=query) | Q(body_en__icontains=query)
+    )
+    if estate_code:
+        qs = qs.filter(estate__code=estate_code)
+    return qs.order_by("-first_published_at", "-pk")[:limit]
+
+
+def timeout_until_next_change(*, notices=(), events=(), now=None) -> int:
+    """How long a page showing these items may be cached: until the next expiry, deadline,
+    start or end among them (at least 1 s), and never longer than the configured maximum."""
+    now = now or timezone.now()
+    longest = getattr(settings, "BULLETIN_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
+    moments = [n.expires_at for n in notices if n.expires_at]
+    for event in events:
+        moments += [event.signup_deadline, event.starts_at, event.ends_at]
+    future = [(m - now).total_seconds() for m in moments if m and m > now]
+    if future:
+        return max(1, min(longest, int(min(future)) + 1))
+    return longest
+
+
+def signup_taken(*, event: EventPage) -> int:
+    return EventSignup.objects.filter(event=event).aggregate(n=Sum("people"))["n"] or 0
+
+
+def find_signup(*, event: EventPage, mobile: str) -> EventSignup | None:
+    return EventSignup.objects.filter(event=event, mobile=mobile).first()
+
+
+def _rate(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class EventFigures:
+    participants: int  # sign-ups (households)
+    people: int
+    return_visits: int
+    return_visit_rate: Decimal | None
+    return_visit_met: bool
+    ratings: int
+    satisfied: int
+    satisfaction_rate: Decimal | None
+    satisfaction_met: bool
+    average_score: Decimal | None
+
+
+def event_figures(*, event: EventPage) -> EventFigures:
+    """Participants, return-visit rate (target 10 %) and satisfaction rate (target 80 %)."""
+    signups = EventSignup.objects.filter(event=event).aggregate(
+        n=Count("pk"), people=Sum("people"), visits=Count("return_visit"),
+    )
+    ratings = EventFeedback.objects.filter(signup__event=event).aggregate(
+        n=Count("pk"), satisfied=Count("pk", filter=Q(score__gte=EventFeedback.SATISFIED_FROM)), total=Sum("score"),
+    )
+    participants = signups["n"]
+    visit_rate = _rate(signups["visits"], participants)
+    satisfaction_rate = _rate(ratings["satisfied"], ratings["n"])
+    average = (
+        (Decimal(ratings["total"]) / Decimal(ratings["n"])).quantize(Decimal("0.01")) if ratings["n"] else None
+    )
+    return EventFigures(
+        participants=participants,
+        people=signups["people"] or 0,
+        return_visits=signups["visits"],
+        return_visit_rate=visit_rate,
+        return_visit_met=visit_rate is not None and visit_rate >= RETURN_VISIT_TARGET,
+        ratings=ratings["n"],
+        satisfied=ratings["satisfied"],
+        satisfaction_rate=satisfaction_rate,
+        satisfaction_met=satisfaction_rate is not None and satisfaction_rate >= SATISFACTION_TARGET,
+        average_score=average,
+    )
