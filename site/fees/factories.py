@@ -1,0 +1,138 @@
+"""factory_boy factories of every fees model (tests and demo data)."""
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from estates.factories import EstateFactory, HouseFactory, UserFactory
+from fees.models import (
+    ArrearsCase,
+    Bill,
+    ChasingStep,
+    FeeItem,
+    FeeRate,
+    FeeRun,
+    MeterReading,
+    Payment,
+    PaymentAllocation,
+    ReceiptCounter,
+    Step,
+)
+
+
+class FeeItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FeeItem
+
+    estate = factory.SubFactory(EstateFactory)
+    name = factory.Sequence(lambda n: f"物业服务费{n}")
+    kind = FeeItem.Kind.PROPERTY
+    basis = FeeItem.Basis.AREA
+    unit_label = "m²"
+    cycle = FeeItem.Cycle.MONTHLY
+    days_to_pay = 15
+
+
+class FeeRateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FeeRate
+
+    fee_item = factory.SubFactory(FeeItemFactory)
+    amount = Decimal("2.5000")
+    valid_from = dt.date(2020, 1, 1)
+
+
+class MeterReadingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeterReading
+
+    house = factory.SubFactory(HouseFactory)
+    fee_item = factory.SubFactory(
+        FeeItemFactory, estate=factory.SelfAttribute("..house.building.estate"),
+        kind=FeeItem.Kind.WATER, basis=FeeItem.Basis.METERED, unit_label="吨",
+    )
+    period = dt.date(2026, 1, 1)
+    previous = Decimal("100.00")
+    reading = Decimal("112.50")
+
+
+class FeeRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FeeRun
+
+    estate = factory.SubFactory(EstateFactory)
+    period = dt.date(2026, 1, 1)
+
+
+class BillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Bill
+
+    house = factory.SubFactory(HouseFactory)
+    estate = factory.LazyAttribute(lambda b: b.house.building.estate)
+    fee_item = factory.SubFactory(FeeItemFactory, estate=factory.SelfAttribute("..estate"))
+    period = dt.date(2026, 1, 1)
+    quantity = Decimal("100.00")
+    rate = Decimal("2.5000")
+    months = 1
+    amount = Decimal("250.00")
+    due_date = factory.LazyAttribute(lambda b: b.period + dt.timedelta(days=15))
+
+
+class ReceiptCounterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReceiptCounter
+        django_get_or_create = ("estate",)
+
+    estate = factory.SubFactory(EstateFactory)
+
+
+class PaymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Payment
+
+    house = factory.SubFactory(HouseFactory)
+    estate = factory.LazyAttribute(lambda p: p.house.building.estate)
+    receipt_no = factory.Sequence(lambda n: n + 1)
+    amount = Decimal("100.00")
+    method = Payment.Method.CASH
+    paid_at = factory.LazyFunction(timezone.now)
+    operator = factory.SubFactory(UserFactory)
+
+
+class PaymentAllocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PaymentAllocation
+
+    payment = factory.SubFactory(PaymentFactory)
+    bill = factory.SubFactory(
+        BillFactory, house=factory.SelfAttribute("..payment.house"), amount=Decimal("250.00"),
+    )
+    amount = Decimal("100.00")
+
+
+class ArrearsCaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ArrearsCase
+
+    house = factory.SubFactory(HouseFactory)
+    estate = factory.LazyAttribute(lambda c: c.house.building.estate)
+    amount = Decimal("500.00")
+    months = 2
+    contact_name = "张三"
+    contact_mobile = "13800138000"
+
+
+class ChasingStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChasingStep
+
+    house = factory.SubFactory(HouseFactory)
+    estate = factory.LazyAttribute(lambda s: s.house.building.estate)
+    step = Step.CALL
+    period = dt.date(2026, 1, 1)
+    status = ChasingStep.Status.DONE
+    outcome = ChasingStep.Outcome.PROMISED
+    done_at = factory.LazyFunction(timezone.now)

@@ -1,0 +1,65 @@
+"""Huey tasks of the fees app. Level-triggered: each run asks the database what is due.
+
+- ``issue_monthly_bills``: on the 1st of each month, every estate's bills for the month (a
+  second run adds nothing); the daily sweep also issues them if that run was lost.
+- ``daily_arrears_sweep``: every morning, refresh the arrears cases, record the reminders due
+  and send what is recorded but not sent yet (including what a killed run left behind).
+"""
+
+import logging
+
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from estates.models import Estate
+from fees import services
+from fees.models import FeeRun
+
+logger = logging.getLogger(__name__)
+
+
+def issue_bills_for(estate_id: int, period_iso: str | None = None) -> int:
+    import datetime as dt
+
+    period = dt.date.fromisoformat(period_iso) if period_iso else timezone.localdate()
+    estate = Estate.objects.get(pk=estate_id)
+    created = services.bills_issue(estate=estate, period=period)
+    services.steps_deliver(estate=estate)
+    return created
+
+
+@db_task()
+def issue_bills(estate_id: int, period_iso: str | None = None) -> int:
+    """On demand (the "issue this month's bills" button)."""
+    return issue_bills_for(estate_id, period_iso)
+
+
+@db_periodic_task(crontab(day="1", hour="1", minute="0"))
+def issue_monthly_bills() -> int:
+    return sum(issue_bills_for(estate_id) for estate_id in Estate.objects.values_list("pk", flat=True))
+
+
+def sweep_all(today=None) -> dict:
+    today = today or timezone.localdate()
+    period = services.month_start(today)
+    totals = {"bills": 0, "reminders": 0, "sent": 0}
+    for estate in Estate.objects.all():
+        # Catch up a monthly run that was lost (the worker was down on the 1st).
+        if not FeeRun.objects.filter(estate=estate, period=period, bills_issued_at__isnull=False).exists():
+            totals["bills"] += services.bills_issue(estate=estate, period=period)
+        result = services.arrears_sweep(estate=estate, today=today)
+        totals["reminders"] += result.reminders_recorded
+        totals["sent"] += services.steps_deliver(estate=estate).sent
+    logger.info("fees sweep %s: %s", today, totals)
+    return totals
+
+
+@db_periodic_task(crontab(hour="9", minute="0"))
+def daily_arrears_sweep() -> dict:
+    return sweep_all()
+
+
+@db_task()
+def sweep_now() -> dict:
+    return sweep_all()

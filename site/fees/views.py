@@ -1,0 +1,230 @@
+"""Custom admin views of the fees app: a house's fees (pay, record a step), the receipt, the
+reversal, the readings import, issuing bills and the collection rate. Every view checks the
+permission (403) and the estate of the record (404 for another estate's record)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.admin import messages
+
+from estates.models import House
+from estates.scoping import scope_queryset, user_can_reach
+from fees import readings, selectors, services
+from fees.forms import IssueBillsForm, PaymentForm, ReadingsImportForm, ReverseForm, StepForm, allowed_manual_steps
+from fees.models import Payment
+
+
+def _need(request, *permissions: str) -> None:
+    if not any(request.user.has_perm(p) for p in permissions):
+        raise PermissionDenied
+
+
+def _house(request, pk: int) -> House:
+    house = get_object_or_404(House.objects.select_related("building__estate"), pk=pk)
+    if not user_can_reach(request.user, house):
+        raise Http404
+    return house
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    for name, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def _render_house(request, house, *, payment_form=None, step_form=None, status=200):
+    user = request.user
+    context = {
+        "house": house,
+        "estate": house.building.estate,
+        "history": selectors.house_fee_history(house),
+        "payment_form": payment_form or (PaymentForm(house=house) if user.has_perm("fees.add_payment") else None),
+        "step_form": step_form or (StepForm(user=user) if allowed_manual_steps(user) else None),
+        "can_see_steps": user.has_perm("fees.view_chasingstep"),
+        "can_reverse": user.has_perm("fees.reverse_payment"),
+        "can_edit_contact": user.has_perm("fees.change_arrearscase"),
+        "header_title": _("Fees of %(house)s") % {"house": house.label},
+        "page_title": _("Fees of %(house)s") % {"house": house.label},
+        "page_subtitle": house.building.estate.name,
+        "header_icon": "doc-full",
+    }
+    return TemplateResponse(request, "fees/house.html", context, status=status)
+
+
+@login_required
+def house_fees(request, pk: int):
+    _need(request, "fees.view_bill")
+    return _render_house(request, _house(request, pk))
+
+
+@login_required
+@require_POST
+def house_pay(request, pk: int):
+    _need(request, "fees.add_payment")
+    house = _house(request, pk)
+    form = PaymentForm(request.POST, house=house)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            payment = services.payment_record(
+                house=house, amount=data["amount"], method=data["method"], by=request.user,
+                paid_at=data["paid_at"], bills=list(data["bills"]) or None,
+                keep_rest_as_credit=data["keep_rest_as_credit"], payer=data["payer"],
+                reference=data["reference"], note=data["note"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Payment recorded, receipt %(no)s.") % {"no": payment.receipt_number})
+            return redirect("fees_receipt", pk=payment.pk)
+    messages.error(request, _("The payment was not recorded; see the errors below."))
+    return _render_house(request, house, payment_form=form, status=400)
+
+
+@login_required
+@require_POST
+def house_step(request, pk: int):
+    house = _house(request, pk)
+    if not allowed_manual_steps(request.user):
+        raise PermissionDenied
+    form = StepForm(request.POST, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.chasing_step_record(
+                house=house, step=data["step"], outcome=data["outcome"], note=data["note"],
+                done_at=data["done_at"], by=request.user,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Step recorded."))
+            return redirect("fees_house", pk=house.pk)
+    messages.error(request, _("The step was not recorded; see the errors below."))
+    return _render_house(request, house, step_form=form, status=400)
+
+
+def _payment(request, pk: int) -> Payment:
+    payment = get_object_or_404(
+        Payment.objects.select_related("estate", "house__building", "operator", "reversed_by"), pk=pk
+    )
+    if not user_can_reach(request.user, payment):
+        raise Http404
+    return payment
+
+
+@login_required
+def receipt(request, pk: int):
+    """The printable receipt (缴费凭证)."""
+    _need(request, "fees.view_payment")
+    payment = _payment(request, pk)
+    allocations = list(payment.allocations.select_related("bill__fee_item").order_by("bill__period", "bill__fee_item__name"))
+    return TemplateResponse(request, "fees/receipt.html", {
+        "payment": payment, "allocations": allocations, "in_words": selectors.rmb_in_words(payment.amount),
+        "printed_at": timezone.localtime(),
+    })
+
+
+@login_required
+def reverse_payment(request, pk: int):
+    _need(request, "fees.reverse_payment")
+    payment = _payment(request, pk)
+    form = ReverseForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.payment_reverse(payment=payment, reason=form.cleaned_data["reason"], by=request.user)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Payment %(no)s reversed.") % {"no": payment.receipt_number})
+                return redirect("fees_house", pk=payment.house_id)
+        status = 400
+    return TemplateResponse(request, "fees/reverse.html", {
+        "payment": payment, "form": form, "header_title": _("Reverse payment %(no)s") % {"no": payment.receipt_number},
+        "page_title": _("Reverse payment %(no)s") % {"no": payment.receipt_number}, "header_icon": "undo",
+    }, status=status)
+
+
+@login_required
+def readings_import(request):
+    _need(request, "fees.add_meterreading")
+    form = ReadingsImportForm(request.POST or None, request.FILES or None, user=request.user)
+    errors, status = [], 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            fee_item, period, upload = form.cleaned_data["fee_item"], form.cleaned_data["period"], form.cleaned_data["file"]
+            if not user_can_reach(request.user, fee_item):
+                raise Http404
+            try:
+                table = readings.read_table(upload.name, upload.read(readings.MAX_BYTES + 1))
+            except readings.UploadRefused as exc:
+                form.add_error("file", str(exc))
+            else:
+                rows, errors = readings.parse_readings(fee_item=fee_item, period=period, table=table)
+                if not errors:
+                    try:
+                        count = services.meter_readings_save(fee_item=fee_item, period=period, rows=rows, by=request.user)
+                    except ValidationError as exc:
+                        _form_errors(form, exc)
+                    else:
+                        messages.success(request, _("%(count)s readings imported.") % {"count": count})
+                        return redirect("fees_readings_import")
+                else:
+                    messages.error(request, _("Nothing was imported: correct the rows below and upload the file again."))
+    return TemplateResponse(request, "fees/readings_import.html", {
+        "form": form, "errors": errors, "header_title": _("Import meter readings"),
+        "page_title": _("Import meter readings"), "header_icon": "upload",
+    }, status=status)
+
+
+@login_required
+def issue_bills(request):
+    _need(request, "fees.add_bill")
+    form = IssueBillsForm(request.POST or None, user=request.user,
+                          initial={"period": timezone.localdate().replace(day=1)})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            from fees.tasks import issue_bills as issue_task
+
+            estate, period = form.cleaned_data["estate"], form.cleaned_data["period"]
+            issue_task(estate.pk, period.isoformat())
+            messages.success(request, _("The bills of %(estate)s for %(period)s are being issued; issuing again adds nothing.")
+                             % {"estate": estate.name, "period": f"{period:%Y-%m}"})
+            return redirect("fees_collection")
+    return TemplateResponse(request, "fees/issue.html", {
+        "form": form, "header_title": _("Issue bills"), "page_title": _("Issue bills"), "header_icon": "doc-full",
+    }, status=status)
+
+
+@login_required
+def collection(request):
+    _need(request, "fees.view_bill")
+    from estates.models import Estate
+
+    estates = scope_queryset(Estate.objects.all(), request.user)
+    estate = None
+    if request.GET.get("estate"):
+        estate = estates.filter(pk=request.GET["estate"]).first() if request.GET["estate"].isdigit() else None
+        if estate is None:
+            raise Http404
+    year = request.GET.get("year")
+    year = int(year) if year and year.isdigit() else None
+    return TemplateResponse(request, "fees/collection.html", {
+        "rows": selectors.collection_rates(user=request.user, estate=estate, year=year),
+        "estates": estates, "estate": estate, "year": year,
+        "can_issue": request.user.has_perm("fees.add_bill"),
+        "issue_url": reverse("fees_issue"),
+        "header_title": _("Collection rate"), "page_title": _("Collection rate"), "header_icon": "table",
+    })
