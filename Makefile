@@ -8,7 +8,7 @@ PYTEST := $(PY) -m pytest
 PG_URL ?= postgres://postgres@127.0.0.1:5432/estatedesk_test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: install run test test-postgres e2e bench migrations-check check-deploy lint messages clean
+.PHONY: install run test test-postgres e2e bench migrations-check check-deploy lint messages roles-doc clean
 
 # The virtual environment is (re)built when a requirements file changes.
 $(VENV)/.installed: requirements/base.txt requirements/production.txt requirements/dev.txt
@@ -59,6 +59,13 @@ lint: install
 # Needs GNU gettext (apt-get install gettext); the compiled .mo files are committed.
 messages: install
 	$(PY) scripts/messages.py
+
+# docs/roles.md is generated from the roles.py of every app (a test checks it is current).
+roles-doc: install
+	cd site && DJANGO_SETTINGS_MODULE=estatedesk.settings.test ../$(PY) -c "import django; django.setup(); \
+	  from django.test.utils import setup_test_environment, get_runner; from django.conf import settings; \
+	  from django.test.runner import DiscoverRunner; r = DiscoverRunner(verbosity=0); old = r.setup_databases(); \
+	  from django.core.management import call_command; call_command('roles_doc'); r.teardown_databases(old)"
 
 clean:
 	rm -rf var $(VENV)

@@ -104,3 +104,14 @@ def test_personal_data_log_is_read_only_for_supervisors(make_user, client_for, e
     delete = client.post(reverse("wagtailsnippets_estates_personaldataaccess:delete", args=[entry.pk]))
     assert delete.status_code == 302
     entry.refresh_from_db()
+
+
+def test_docs_roles_md_is_up_to_date():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from estates.roles_doc import render
+
+    committed = (Path(settings.ROOT_DIR) / "docs" / "roles.md").read_text(encoding="utf-8")
+    assert committed == render(), "docs/roles.md is stale: run `make roles-doc`"
