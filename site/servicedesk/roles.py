@@ -1,0 +1,31 @@
+"""What each role may do at the service desk (merged into the matrix by estates.roles).
+
+- front desk: intake (phone and walk-in) and the board;
+- clerk: intake, dispatch, feedback, handover, start/finish on the desk's behalf, return visits;
+- steward: return visits of their households;
+- maintenance: sees and progresses only the tickets dispatched to them;
+- supervisor: everything, including taking over major and urgent complaints and the clock settings;
+- estate manager: everything, and the KPIs.
+"""
+
+from estates.roles import CLERK, ESTATE_MANAGER, FRONT_DESK, MAINTENANCE, STEWARD, SUPERVISOR
+
+_DESK = [
+    "servicedesk.view_ticket", "servicedesk.view_ticketclock", "servicedesk.view_ticketevent",
+    "servicedesk.view_returnvisit", "servicedesk.view_shifthandover", "servicedesk.view_serviceclocksettings",
+]
+_CLERK = [
+    *_DESK, "servicedesk.add_ticket", "servicedesk.dispatch_ticket", "servicedesk.progress_ticket",
+    "servicedesk.visit_ticket",
+]
+_ALL = [*_CLERK, "servicedesk.takeover_ticket", "servicedesk.change_serviceclocksettings",
+        "servicedesk.add_serviceclocksettings"]
+
+ROLE_PERMISSIONS = {
+    FRONT_DESK: [*_DESK, "servicedesk.add_ticket"],
+    CLERK: _CLERK,
+    STEWARD: [*_DESK, "servicedesk.visit_ticket"],
+    MAINTENANCE: ["servicedesk.view_ticket", "servicedesk.progress_ticket"],
+    SUPERVISOR: _ALL,
+    ESTATE_MANAGER: [*_ALL, "servicedesk.view_servicedesk_kpi"],
+}

@@ -1,0 +1,445 @@
+"""Views of the service desk.
+
+Admin (registered by wagtail_hooks): the desk board, intake, a ticket's page with its step
+forms, the shift handover and the KPIs. Public (servicedesk/urls.py): the owner's form and the
+status lookup. Views parse input and call services/selectors; they hold no rules.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import tablib
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from estates.personal_data import can_view_personal_data, log_personal_data_access, shown_mobile
+from estates.scoping import scope_queryset
+from wagtail.admin import messages
+
+from servicedesk import forms, selectors, services
+from servicedesk.models import ShiftHandover, Ticket
+
+Status = Ticket.Status
+Kind = Ticket.Kind
+
+
+def _require_perm(user, perm: str) -> None:
+    if not user.has_perm(f"servicedesk.{perm}"):
+        raise PermissionDenied
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- admin: the board -----------------------------------------------------------------------
+@login_required
+def board_view(request):
+    _require_perm(request.user, "view_ticket")
+    now = timezone.now()
+    sections = selectors.board(user=request.user, now=now)
+    titles = [
+        ("mine", _("My tickets")),
+        ("due_soon", _("Due soon")),
+        ("overdue", _("Overdue")),
+        ("waiting_visit", _("Waiting for a return visit")),
+    ]
+    return render(request, "servicedesk/admin/board.html", {
+        "header_title": _("Desk board"), "header_icon": "table",
+        "sections": [(key, title, sections[key]) for key, title in titles],
+        "now": now,
+        "can_intake": request.user.has_perm("servicedesk.add_ticket"),
+        "can_kpi": request.user.has_perm("servicedesk.view_servicedesk_kpi"),
+        "can_handover": request.user.has_perm("servicedesk.dispatch_ticket"),
+    })
+
+
+# --- admin: intake --------------------------------------------------------------------------
+@login_required
+def intake_view(request):
+    _require_perm(request.user, "add_ticket")
+    form = forms.IntakeForm(request.POST or None, request.FILES or None, user=request.user)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                ticket = services.ticket_intake(
+                    estate=data["estate"], kind=data["kind"], severity=data["severity"] or "",
+                    channel=data["channel"], house=data.get("house_obj"), shared_area=data["shared_area"],
+                    contact_name=data["contact_name"], contact_mobile=data["contact_mobile"],
+                    description=data["description"], expected_at=data["expected_at"],
+                    received_at=data["received_at"], photo=data.get("photo"), handler=data["handler"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Ticket %(number)s recorded.") % {"number": ticket.number})
+                return redirect("servicedesk_ticket", pk=ticket.pk)
+        status = 400
+    return render(request, "servicedesk/admin/intake.html", {
+        "form": form, "header_title": _("New ticket"), "header_icon": "plus",
+    }, status=status)
+
+
+# --- admin: a ticket ------------------------------------------------------------------------
+ACTIONS = {
+    "dispatch": (_("Dispatch"), forms.DispatchForm),
+    "takeover": (_("Take over"), None),
+    "feedback": (_("Record feedback"), forms.NoteForm),
+    "start": (_("Start the work"), None),
+    "done": (_("Mark done"), forms.DoneForm),
+    "return_visit": (_("Record the return visit"), forms.ReturnVisitForm),
+    "close": (_("Close"), None),
+    "reopen": (_("Reopen"), forms.ReopenForm),
+    "handler": (_("Hand over"), forms.HandlerForm),
+}
+
+
+def available_actions(ticket: Ticket, user) -> list[str]:
+    """The steps the user can take now (the services check again)."""
+    perm = lambda name: user.has_perm(f"servicedesk.{name}")  # noqa: E731
+    progress = perm("progress_ticket") and (services.can_see_all_tickets(user) or ticket.assignee_id == user.pk)
+    s = ticket.status
+    actions = []
+    if perm("dispatch_ticket") and ticket.kind in (Kind.REPAIR, Kind.COMPLAINT) and s in Ticket.OPEN_STATUSES:
+        actions.append("dispatch")
+    if (perm("takeover_ticket") and ticket.kind == Kind.COMPLAINT and s in Ticket.OPEN_STATUSES
+            and ticket.severity in (Ticket.Severity.MAJOR, Ticket.Severity.URGENT) and ticket.handler_id != user.pk):
+        actions.append("takeover")
+    if perm("dispatch_ticket") and ticket.kind == Kind.COMPLAINT and s in Ticket.OPEN_STATUSES:
+        actions.append("feedback")
+    if progress and ((ticket.kind == Kind.REPAIR and s == Status.DISPATCHED)
+                     or (ticket.kind != Kind.REPAIR and s in (Status.NEW, Status.DISPATCHED))):
+        actions.append("start")
+    if progress and ((ticket.needs_return_visit and s == Status.IN_PROGRESS)
+                     or (not ticket.needs_return_visit and s in (Status.NEW, Status.IN_PROGRESS))):
+        actions.append("done")
+    if perm("visit_ticket") and ticket.needs_return_visit and s == Status.DONE:
+        actions.append("return_visit")
+    if perm("visit_ticket") and s == (Status.VISITED if ticket.needs_return_visit else Status.DONE):
+        actions.append("close")
+    if perm("visit_ticket") and s in (Status.DONE, Status.VISITED, Status.CLOSED):
+        actions.append("reopen")
+    if perm("dispatch_ticket") and s != Status.CLOSED:
+        actions.append("handler")
+    return actions
+
+
+def _action_form(action: str, ticket: Ticket, data=None):
+    form_class = ACTIONS[action][1]
+    if form_class is None:
+        return None
+    if form_class is forms.DispatchForm:
+        return form_class(data, ticket=ticket, prefix=action)
+    if form_class is forms.HandlerForm:
+        return form_class(data, estate=ticket.estate, prefix=action)
+    return form_class(data, prefix=action)
+
+
+def _get_ticket(request, pk: int) -> Ticket:
+    qs = selectors.visible_tickets(request.user).select_related(
+        "estate", "house__building", "handler", "assignee", "created_by"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def _history_rows(ticket: Ticket, user) -> list[dict]:
+    """Field-level history of the ticket, newest first; mobiles masked for roles without the right."""
+    records = list(ticket.history.select_related("history_user").order_by("-history_date", "-history_id")[:50])
+    rows = []
+    for record, previous in zip(records, [*records[1:], None], strict=True):
+        changes = []
+        if previous is not None:
+            for change in record.diff_against(previous).changes:
+                if change.field in ("clock_hours",):
+                    continue
+                old, new = change.old, change.new
+                if change.field == "contact_mobile":
+                    old, new = shown_mobile(old, user), shown_mobile(new, user)
+                label = Ticket._meta.get_field(change.field).verbose_name
+                changes.append({"field": label, "old": old, "new": new})
+        rows.append({"record": record, "changes": changes})
+    return rows
+
+
+def _render_ticket(request, ticket: Ticket, *, bound: tuple[str, object] | None = None, status: int = 200):
+    user = request.user
+    now = timezone.now()
+    action_forms = []
+    for action in available_actions(ticket, user):
+        form = bound[1] if bound and bound[0] == action else _action_form(action, ticket)
+        action_forms.append({"action": action, "label": ACTIONS[action][0], "form": form})
+    if bound and bound[0] not in [a["action"] for a in action_forms]:
+        action_forms.insert(0, {"action": bound[0], "label": ACTIONS[bound[0]][0], "form": bound[1]})
+    clocks = []
+    for clock in ticket.clocks.order_by("due_at", "pk"):
+        remaining = clock.remaining
+        clocks.append({
+            "clock": clock,
+            "late": remaining.total_seconds() < 0,
+            "delta": selectors.format_delta(remaining),
+            "state": (
+                _("cancelled") if clock.cancelled
+                else (_("kept late") if clock.met_at and remaining.total_seconds() < 0
+                      else _("kept in time") if clock.met_at
+                      else _("time over") if remaining.total_seconds() < 0 else _("time left"))
+            ),
+        })
+    unmasked = can_view_personal_data(user)
+    if unmasked:
+        log_personal_data_access(user=user, obj=ticket, fields=["contact_mobile"], action="view", estate=ticket.estate)
+    return render(request, "servicedesk/admin/ticket.html", {
+        "header_title": f"{ticket.number} · {ticket.get_kind_display()} · {ticket.get_status_display()}",
+        "header_icon": "help",
+        "ticket": ticket,
+        "mobile": shown_mobile(ticket.contact_mobile, user),
+        "clocks": clocks,
+        "events": ticket.events.select_related("by"),
+        "visits": ticket.return_visits.select_related("by"),
+        "history": _history_rows(ticket, user),
+        "action_forms": action_forms,
+        "now": now,
+    }, status=status)
+
+
+@login_required
+def ticket_view(request, pk: int):
+    _require_perm(request.user, "view_ticket")
+    return _render_ticket(request, _get_ticket(request, pk))
+
+
+@login_required
+@require_POST
+def ticket_action_view(request, pk: int, action: str):
+    _require_perm(request.user, "view_ticket")
+    if action not in ACTIONS:
+        raise Http404
+    ticket = _get_ticket(request, pk)
+    form = _action_form(action, ticket, request.POST)
+    user = request.user
+    if form is not None and not form.is_valid():
+        return _render_ticket(request, ticket, bound=(action, form), status=400)
+    data = form.cleaned_data if form is not None else {}
+    try:
+        if action == "dispatch":
+            services.ticket_dispatch(ticket=ticket, assignee=data["assignee"], contractor=data["contractor"], note=data["note"], by=user)
+        elif action == "takeover":
+            services.ticket_takeover(ticket=ticket, by=user)
+        elif action == "feedback":
+            services.ticket_feedback(ticket=ticket, note=data["note"], by=user)
+        elif action == "start":
+            services.ticket_start(ticket=ticket, by=user)
+        elif action == "done":
+            services.ticket_done(ticket=ticket, result=data["result"], adopted=data.get("adopted"), by=user)
+        elif action == "return_visit":
+            services.ticket_return_visit(
+                ticket=ticket, satisfaction=data["satisfaction"], comment=data["comment"],
+                owner_confirmed=data["owner_confirmed"], by=user,
+            )
+        elif action == "close":
+            services.ticket_close(ticket=ticket, by=user)
+        elif action == "reopen":
+            services.ticket_reopen(ticket=ticket, reason=data["reason"], by=user)
+        elif action == "handler":
+            services.ticket_set_handler(ticket=ticket, handler=data["handler"], by=user)
+    except ValidationError as exc:
+        if form is None:
+            form = forms.forms.Form(prefix=action)
+            form.is_valid()
+        _add_errors(form, exc)
+        messages.error(request, " ".join(exc.messages))
+        return _render_ticket(request, ticket, bound=(action, form), status=400)
+    messages.success(request, _("%(step)s: %(number)s") % {"step": ACTIONS[action][0], "number": ticket.number})
+    return redirect("servicedesk_ticket", pk=ticket.pk)
+
+
+# --- admin: shift handover ------------------------------------------------------------------
+@login_required
+def handover_view(request):
+    _require_perm(request.user, "dispatch_ticket")
+    form = forms.ShiftHandoverForm(request.POST or None, user=request.user)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                handover = services.tickets_hand_over(
+                    estate=data["estate"], from_user=data["from_user"], to_user=data["to_user"],
+                    note=data["note"], by=request.user,
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("%(count)s tickets handed over.") % {"count": handover.tickets.count()})
+                return redirect("servicedesk_board")
+        status = 400
+    recent = scope_queryset(
+        ShiftHandover.objects.select_related("from_user", "to_user", "estate").prefetch_related("tickets"),
+        request.user,
+    )[:20]
+    return render(request, "servicedesk/admin/handover.html", {
+        "form": form, "recent": recent, "header_title": _("Shift handover"), "header_icon": "resubmit",
+    }, status=status)
+
+
+# --- admin: KPIs ----------------------------------------------------------------------------
+def _escape_cell(value):
+    """Spreadsheet formula injection (CWE-1236): text starting with = + - @ tab CR is quoted."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@login_required
+def kpi_view(request):
+    _require_perm(request.user, "view_servicedesk_kpi")
+    form = forms.KpiForm(request.GET or None, user=request.user)
+    today = timezone.localdate()
+    month, estate, by = date(today.year, today.month, 1), None, "estate"
+    if request.GET and not form.is_valid():
+        return render(request, "servicedesk/admin/kpi.html", {
+            "form": form, "rows": [], "header_title": _("Service desk KPIs"), "header_icon": "order",
+        }, status=400)
+    if form.is_bound:
+        month = form.cleaned_data["month"] or month
+        estate = form.cleaned_data["estate"]
+        by = form.cleaned_data["by"] or "estate"
+    tickets = scope_queryset(Ticket.objects.all(), request.user)
+    if estate is not None:
+        tickets = tickets.filter(estate=estate)
+    by_handler = by == "handler"
+    rows = selectors.kpis(tickets=tickets, month=month, by_handler=by_handler)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        header, body = selectors.kpi_table(rows, by_handler=by_handler)
+        filename = f"servicedesk-kpi-{month:%Y-%m}.{fmt}"
+        if fmt == "csv":
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(header)
+            writer.writerows([[_escape_cell(v) for v in line] for line in body])
+            response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        else:
+            dataset = tablib.Dataset(headers=header, title=f"{month:%Y-%m}")
+            for line in body:
+                dataset.append([_escape_cell(v) for v in line])
+            response = HttpResponse(
+                dataset.export("xlsx"),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    query = request.GET.copy()
+    return render(request, "servicedesk/admin/kpi.html", {
+        "header_title": _("Service desk KPIs"), "header_icon": "order",
+        "form": form, "rows": rows, "month": month, "by_handler": by_handler,
+        "definitions": selectors.KPI_DEFINITIONS,
+        "csv_query": _with(query, "csv"), "xlsx_query": _with(query, "xlsx"),
+    })
+
+
+def _with(query, fmt: str) -> str:
+    query = query.copy()
+    query["format"] = fmt
+    return query.urlencode()
+
+
+# --- public: the owner's form and the status lookup -----------------------------------------
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _rate_limited(request, scope: str, limit: int, seconds: int) -> bool:
+    """Count this request against a per-IP limit in the shared cache; True when over it."""
+    key = f"servicedesk:rl:{scope}:{_client_ip(request)}"
+    cache.add(key, 0, timeout=seconds)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=seconds)
+        count = 1
+    return count > limit
+
+
+def _limit(name: str, default: int) -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, name, default))
+
+
+@never_cache
+def public_report_view(request):
+    form = forms.PublicReportForm(request.POST or None)
+    if request.method == "POST":
+        if _rate_limited(request, "report", _limit("SERVICEDESK_REPORT_LIMIT", 5), 3600):
+            return render(request, "servicedesk/public/limited.html", status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["website"]:
+                # A robot filled the honeypot: thank it and record nothing.
+                request.session["servicedesk_number"] = ""
+                return redirect("servicedesk_public_thanks")
+            try:
+                ticket = services.ticket_intake(
+                    estate=data["estate"], kind=data["kind"], channel=Ticket.Channel.WEB,
+                    house=data.get("house_obj"), shared_area=data["shared_area"],
+                    contact_name=data["contact_name"], contact_mobile=data["contact_mobile"],
+                    description=data["description"], by=None,
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                request.session["servicedesk_number"] = ticket.number
+                return redirect("servicedesk_public_thanks")
+        return render(request, "servicedesk/public/report.html", {"form": form}, status=400)
+    return render(request, "servicedesk/public/report.html", {"form": form})
+
+
+@never_cache
+def public_thanks_view(request):
+    number = request.session.get("servicedesk_number")
+    if number is None:
+        return redirect("servicedesk_public_report")
+    return render(request, "servicedesk/public/thanks.html", {"number": number})
+
+
+@never_cache
+def public_status_view(request):
+    form = forms.StatusLookupForm(request.POST or None)
+    ticket = None
+    not_found = False
+    status = 200
+    if request.method == "POST":
+        if _rate_limited(request, "status", _limit("SERVICEDESK_STATUS_LIMIT", 20), 600):
+            return render(request, "servicedesk/public/limited.html", status=429)
+        if form.is_valid():
+            ticket = (
+                Ticket.objects.select_related("estate", "house__building")
+                .filter(number=form.cleaned_data["number"], contact_mobile=form.cleaned_data["contact_mobile"])
+                .first()
+            )
+            # The same answer whether the number does not exist or the mobile is wrong: no leak.
+            not_found = ticket is None
+            status = 404 if not_found else 200
+        else:
+            status = 400
+    events = ticket.events.order_by("at", "pk") if ticket else []
+    return render(
+        request, "servicedesk/public/status.html",
+        {"form": form, "ticket": ticket, "events": events, "not_found": not_found}, status=status,
+    )

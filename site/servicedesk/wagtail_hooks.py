@@ -1,0 +1,172 @@
+"""Admin of the service desk: one "服务台 / Service desk" menu with the board, intake, tickets,
+handovers, KPIs and the clock settings.
+
+Tickets are listed by an estate-scoped SnippetViewSet (filters, search); a ticket opens on its
+own page (views.ticket_view) where every step is a form that calls a service. The snippet
+add/edit views are replaced by the intake and the ticket page, so that no write skips the rules.
+"""
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.shortcuts import redirect
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from estates.models import Building
+from estates.scoping import EstateScopedViewSetMixin, estate_ids_for
+from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    EditView,
+    IndexView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
+
+from servicedesk import admin_urls
+from servicedesk.models import ServiceClockSettings, ShiftHandover, Ticket
+from servicedesk.services import can_see_all_tickets
+
+
+@hooks.register("register_admin_urls")
+def register_servicedesk_admin_urls():
+    return [path("servicedesk/", include(admin_urls))]
+
+
+def _staff_of_my_estates(request):
+    User = get_user_model()
+    if request is None:
+        return User.objects.none()
+    ids = estate_ids_for(request.user)
+    users = User.objects.filter(is_active=True)
+    if ids is not None:
+        users = users.filter(estate_memberships__estate__in=ids)
+    return users.distinct().order_by("username")
+
+
+class TicketFilterSet(WagtailFilterSet):
+    handler = django_filters.ModelChoiceFilter(label=_("handler"), queryset=_staff_of_my_estates)
+    building = django_filters.ModelChoiceFilter(
+        label=_("building"), field_name="house__building", queryset=Building.objects.select_related("estate")
+    )
+
+    class Meta:
+        model = Ticket
+        fields = ["kind", "severity", "status", "estate", "handler", "building"]
+
+
+class TicketIndexView(IndexView):
+    def get_base_queryset(self):
+        # Maintenance staff see only the tickets dispatched to them (or handled by them).
+        queryset = super().get_base_queryset()
+        user = self.request.user
+        if not user.is_superuser and not can_see_all_tickets(user):
+            queryset = queryset.filter(Q(assignee=user) | Q(handler=user))
+        return queryset
+
+    def get_edit_url(self, instance):
+        return reverse("servicedesk_ticket", args=(instance.pk,))
+
+    def get_add_url(self):
+        if self.request.user.has_perm("servicedesk.add_ticket"):
+            return reverse("servicedesk_intake")
+        return None
+
+
+class TicketCreateView(CreateView):
+    def dispatch(self, request, *args, **kwargs):
+        return redirect("servicedesk_intake")
+
+
+class TicketEditView(EditView):
+    def dispatch(self, request, *args, **kwargs):
+        return redirect("servicedesk_ticket", pk=int(kwargs.get("pk")))
+
+
+class TicketViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+    model = Ticket
+    icon = "help"
+    menu_label = _("Tickets")
+    index_view_class = TicketIndexView
+    add_view_class = TicketCreateView
+    edit_view_class = TicketEditView
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    list_display = [
+        "number", "kind", "severity", "status", "estate", Column("place", label=_("place")),
+        "handler", DateColumn("received_at", label=_("received at")),
+    ]
+    filterset_class = TicketFilterSet
+    search_fields = ["number", "contact_name", "description", "shared_area", "contractor"]
+    list_per_page = 50
+    #: Listing queries stay constant: everything shown per row comes in the same query.
+    queryset = Ticket.objects.select_related("estate", "house__building", "handler")
+    panels = [FieldPanel("description")]
+
+
+class ShiftHandoverViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+    """Read-only log of handovers; they are made on the handover page or a ticket's page."""
+
+    model = ShiftHandover
+    icon = "resubmit"
+    menu_label = _("Shift handovers")
+    list_display = ["__str__", "estate", "from_user", "to_user", DateColumn("at", label=_("at"))]
+    list_filter = ["estate"]
+    queryset = ShiftHandover.objects.select_related("estate", "from_user", "to_user")
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+
+class ServiceClockSettingsViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+    model = ServiceClockSettings
+    icon = "time"
+    menu_label = _("Service clocks")
+    list_display = ["estate", "repair_respond_hours", "repair_finish_hours", "complaint_result_hours",
+                    "suggestion_answer_hours", "enquiry_answer_hours"]
+    queryset = ServiceClockSettings.objects.select_related("estate")
+    copy_view_enabled = False
+
+
+class ServiceDeskGroup(SnippetViewSetGroup):
+    menu_label = _("Service desk")
+    menu_icon = "help"
+    menu_order = 200
+    submenu_hook = "register_servicedesk_menu_item"
+    items = (TicketViewSet, ShiftHandoverViewSet, ServiceClockSettingsViewSet)
+
+
+class _PermMenuItem(MenuItem):
+    def __init__(self, *args, perm, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.perm = perm
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.perm)
+
+
+@hooks.register("register_servicedesk_menu_item")
+def board_menu_item():
+    return _PermMenuItem(_("Desk board"), reverse("servicedesk_board"), icon_name="table", order=0, perm="servicedesk.view_ticket")
+
+
+@hooks.register("register_servicedesk_menu_item")
+def intake_menu_item():
+    return _PermMenuItem(_("New ticket"), reverse("servicedesk_intake"), icon_name="plus", order=1, perm="servicedesk.add_ticket")
+
+
+@hooks.register("register_servicedesk_menu_item")
+def handover_menu_item():
+    return _PermMenuItem(_("Shift handover"), reverse("servicedesk_handover"), icon_name="resubmit", order=50, perm="servicedesk.dispatch_ticket")
+
+
+@hooks.register("register_servicedesk_menu_item")
+def kpi_menu_item():
+    return _PermMenuItem(_("KPIs"), reverse("servicedesk_kpi"), icon_name="order", order=60, perm="servicedesk.view_servicedesk_kpi")
+
+
+register_snippet(ServiceDeskGroup)
