@@ -34,9 +34,18 @@ class Estate(models.Model):
         return (self.code,)
 
 
+class BuildingManager(models.Manager):
+    # A building is always shown with its estate ("和悦苑 3栋"): choices in forms and filters
+    # would otherwise cost one query per building.
+    def get_queryset(self):
+        return super().get_queryset().select_related("estate")
+
+
 class Building(models.Model):
     estate = models.ForeignKey(Estate, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("estate"))
     name = models.CharField(_("building"), max_length=50, help_text=_("Name or number, e.g. 3栋."))
+
+    objects = BuildingManager()
 
     estate_lookup = "estate"
 
