@@ -1,0 +1,263 @@
+"""The archives (档案): households with their people, vehicles, keys, documents.
+
+Natural keys, never ids: a person is (estate code, building, unit, room, name); a vehicle its
+plate; a key (estate code, tag code); a document (estate code, reference number).
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from archives.models import Document, Household, Key, Person, Vehicle
+from archives.validators import normalize_plate
+from estates.personal_data import mask_id_number, mask_mobile
+from estates.models import House
+from spreadsheets import cells
+from spreadsheets.resources.base import Column, RowError, SpreadsheetResource, norm, remember_loaded
+
+
+def _label(model, name):
+    return model._meta.get_field(name).verbose_name
+
+
+def _house_columns(prefix_path: str, *, required: bool = True):
+    """Estate code, building, unit and room of the house, read through ``prefix_path``."""
+    return {
+        "estate": Column(f"{prefix_path}building__estate__code", gettext_lazy("estate code"), required=True,
+                         help_text=gettext_lazy("The estate's short code, e.g. HYY."), example="HYY"),
+        "building": Column(f"{prefix_path}building__name", _label(House, "building"), required=required, example="3栋"),
+        "unit": Column(f"{prefix_path}unit", _label(House, "unit"), help_text=gettext_lazy("May be empty."), example="2"),
+        "room": Column(f"{prefix_path}room", _label(House, "room"), required=required, example="1201"),
+    }
+
+
+def _households_for(houses: list[House], ctx) -> dict[int, Household]:
+    """The household file of each house, a new (unsaved) one when the house has none yet."""
+    table = ctx.cache.setdefault("households", {})
+    missing = [h.pk for h in houses if h.pk not in table]
+    if missing:
+        for household in Household.objects.filter(house_id__in=missing).select_related("house__building__estate"):
+            table[household.house_id] = household
+        for house in houses:
+            if house.pk not in table:
+                table[house.pk] = Household(house=house)
+    return table
+
+
+class PersonResource(SpreadsheetResource):
+    """Households with their people: one row per person, the household by its house."""
+
+    locals().update(_house_columns("household__house__"))
+    name = Column("name", _label(Person, "name"), required=True, example="张三")
+    role = Column("role", _label(Person, "role"), cells.ChoiceWidget(Person.Role.choices), example=gettext_lazy("owner"))
+    relationship = Column("relationship", _label(Person, "relationship"), example="")
+    mobile = Column("mobile", _label(Person, "mobile"), cells.MobileWidget(), mask=mask_mobile,
+                    help_text=gettext_lazy("11 digits; spaces, dashes and full-width digits are fine."), example="138 0013 8000")
+    id_type = Column("id_type", _label(Person, "id_type"), cells.ChoiceWidget(Person.IdType.choices))
+    id_number = Column("id_number", _label(Person, "id_number"), cells.TextWidget(nfkc=True, upper=True),
+                       mask=mask_id_number, example="110101198001010011")
+    move_in = Column("move_in", _label(Person, "move_in"), cells.DateWidget(),
+                     help_text=gettext_lazy("2024-05-01, 2024/5/1 or 2024年5月1日."), example="2024-05-01")
+    lease_start = Column("lease_start", _label(Person, "lease_start"), cells.DateWidget())
+    lease_end = Column("lease_end", _label(Person, "lease_end"), cells.DateWidget())
+    notes = Column("notes", _label(Person, "notes"))
+
+    natural_key = ("estate", "building", "unit", "room", "name")
+
+    class Meta:
+        model = Person
+        fields = ("estate", "building", "unit", "room", "name", "role", "relationship", "mobile", "id_type",
+                  "id_number", "move_in", "lease_start", "lease_end", "notes")
+        import_id_fields = ("estate", "building", "unit", "room", "name")
+
+    def export_queryset(self, queryset: QuerySet) -> QuerySet:
+        if queryset.model is Household:
+            queryset = Person.objects.filter(household__in=queryset.values("pk"))
+        return queryset.select_related("household__house__building__estate").order_by(
+            "household__house__building__name", "household__house__unit", "household__house__room", "role", "name")
+
+    def prepare(self, rows, ctx):
+        houses = self.houses_for(rows, ctx)
+        ctx.cache["houses"] = houses
+        households = _households_for(list(houses.values()), ctx)
+        saved = [h.pk for h in households.values() if h.pk]
+        names = {cells.text_of(r.values.get("name")) for r in rows}
+        people = {}
+        for person in Person.objects.filter(household_id__in=saved, name__in=names):
+            people[(person.household_id, norm(person.name))] = remember_loaded(person)
+        ctx.cache["people"] = people
+
+    def build(self, row, ctx):
+        self.estate_for(row, ctx)
+        house = self.house_for(row, ctx.cache["houses"])
+        household = ctx.cache["households"][house.pk]
+        person = ctx.cache["people"].get((household.pk, norm(row.values["name"]))) if household.pk else None
+        if person is None:
+            person = Person(household=household)
+        else:
+            person.household = household
+        self.assign(person, row, ctx, ["name", "role", "relationship", "mobile", "id_type", "id_number",
+                                       "move_in", "lease_start", "lease_end", "notes"])
+        return person
+
+
+class VehicleResource(SpreadsheetResource):
+    plate = Column("plate", _label(Vehicle, "plate"), cells.TextWidget(nfkc=True, upper=True), required=True,
+                   help_text=gettext_lazy("Chinese plate such as 粤B12345 or new-energy 粤BD12345."), example="粤B12345")
+    locals().update(_house_columns("household__house__"))
+    vehicle_type = Column("vehicle_type", _label(Vehicle, "vehicle_type"), cells.ChoiceWidget(Vehicle.Type.choices))
+    colour = Column("colour", _label(Vehicle, "colour"), example="白色")
+    parking_space = Column("parking_space", _label(Vehicle, "parking_space"), example="B1-023")
+    permit_number = Column("permit_number", _label(Vehicle, "permit_number"))
+    permit_valid_from = Column("permit_valid_from", _label(Vehicle, "permit_valid_from"), cells.DateWidget())
+    permit_valid_to = Column("permit_valid_to", _label(Vehicle, "permit_valid_to"), cells.DateWidget())
+    active = Column("active", _label(Vehicle, "active"), cells.BooleanWidget(), help_text=gettext_lazy("是 or 否."))
+
+    natural_key = ("plate",)
+
+    class Meta:
+        model = Vehicle
+        fields = ("plate", "estate", "building", "unit", "room", "vehicle_type", "colour", "parking_space",
+                  "permit_number", "permit_valid_from", "permit_valid_to", "active")
+        import_id_fields = ("plate",)
+
+    def key_of(self, values):
+        return (normalize_plate(cells.text_of(values.get("plate"))),)
+
+    def export_queryset(self, queryset):
+        return queryset.select_related("household__house__building__estate")
+
+    def prepare(self, rows, ctx):
+        houses = self.houses_for(rows, ctx)
+        ctx.cache["houses"] = houses
+        _households_for(list(houses.values()), ctx)
+        plates = {r.key[0] for r in rows}
+        vehicles = {}
+        # Every estate's vehicles: a plate registered in another estate must be reported, not moved.
+        for vehicle in Vehicle.objects.filter(plate__in=plates).select_related("household__house__building").order_by("active"):
+            vehicles[vehicle.plate] = remember_loaded(vehicle)  # the active one wins (ordered last)
+        ctx.cache["vehicles"] = vehicles
+
+    def build(self, row, ctx):
+        self.estate_for(row, ctx)
+        house = self.house_for(row, ctx.cache["houses"])
+        household = ctx.cache["households"][house.pk]
+        vehicle = ctx.cache["vehicles"].get(row.key[0])
+        if vehicle is not None and not self.estate_allowed(vehicle.household.house.building.estate_id, ctx):
+            raise RowError(_("This plate is registered in another estate."), "plate")
+        if vehicle is None:
+            vehicle = Vehicle(household=household)
+        elif vehicle.household_id != household.pk:
+            vehicle.household = household
+        self.assign(vehicle, row, ctx, ["vehicle_type", "colour", "parking_space", "permit_number",
+                                        "permit_valid_from", "permit_valid_to", "active"])
+        vehicle.plate = row.key[0]
+        return vehicle
+
+
+class KeyResource(SpreadsheetResource):
+    estate = Column("estate__code", gettext_lazy("estate code"), required=True, example="HYY")
+    tag = Column("tag", _label(Key, "tag"), cells.TextWidget(nfkc=True), required=True, example="K-0001")
+    building = Column("opens_house__building__name", gettext_lazy("opens house: building"), example="3栋")
+    unit = Column("opens_house__unit", gettext_lazy("opens house: unit"))
+    room = Column("opens_house__room", gettext_lazy("opens house: room"), example="1201")
+    opens_room = Column("opens_room", _label(Key, "opens_room"), example="水泵房",
+                        help_text=gettext_lazy("A shared room, when the key is not for a house."))
+    cabinet = Column("cabinet", _label(Key, "cabinet"), example="A")
+    slot = Column("slot", _label(Key, "slot"), example="01")
+    copies = Column("copies", _label(Key, "copies"), cells.IntegerWidget(), example="1")
+    status = Column("status", _label(Key, "status"), cells.ChoiceWidget(Key.Status.choices))
+    notes = Column("notes", _label(Key, "notes"))
+
+    natural_key = ("estate", "tag")
+    validate_exclude = ("status",)
+
+    class Meta:
+        model = Key
+        fields = ("estate", "tag", "building", "unit", "room", "opens_room", "cabinet", "slot", "copies", "status", "notes")
+        import_id_fields = ("estate", "tag")
+
+    def export_queryset(self, queryset):
+        return queryset.select_related("estate", "opens_house__building")
+
+    def prepare(self, rows, ctx):
+        ctx.cache["houses"] = self.houses_for(rows, ctx)
+        estates = self.estates_by_code(ctx)
+        ids = [estates[c].pk for c in {norm(r.values.get("estate")) for r in rows} if c in estates]
+        tags = {cells.text_of(r.values.get("tag")) for r in rows}
+        ctx.cache["keys"] = {
+            (norm(k.estate.code), norm(k.tag)): remember_loaded(k)
+            for k in Key.objects.filter(estate_id__in=ids, tag__in=tags).select_related("estate", "opens_house__building")
+        }
+
+    def build(self, row, ctx):
+        estate = self.estate_for(row, ctx)
+        house = self.house_for(row, ctx.cache["houses"], required=False)
+        key = ctx.cache["keys"].get(row.key) or Key(estate=estate)
+        key.opens_house = house
+        self.assign(key, row, ctx, ["tag", "opens_room", "cabinet", "slot", "copies", "status", "notes"])
+        if key.copies is None:
+            key.copies = 1
+        if key.pk and "status" in row.values and key.status != key._loaded_values["status"] and Key.Status.LENT_OUT in (
+            key.status, key._loaded_values["status"]
+        ):
+            raise RowError(_("Whether a key is lent out is kept by the borrowing register, not by imports."), "status")
+        return key
+
+
+class DocumentResource(SpreadsheetResource):
+    estate = Column("estate__code", gettext_lazy("estate code"), required=True, example="HYY")
+    reference = Column("reference", _label(Document, "reference"), cells.TextWidget(nfkc=True), required=True, example="HYY-2024-001")
+    title = Column("title", _label(Document, "title"), required=True, example="2024年物业服务合同")
+    category = Column("category", _label(Document, "category"), cells.ChoiceWidget(Document.Category.choices), required=True)
+    year = Column("year", _label(Document, "year"), cells.IntegerWidget(), required=True, example="2024")
+    building = Column("household__house__building__name", gettext_lazy("household: building"))
+    unit = Column("household__house__unit", gettext_lazy("household: unit"))
+    room = Column("household__house__room", gettext_lazy("household: room"))
+    cabinet = Column("cabinet", _label(Document, "cabinet"), example="A")
+    box = Column("box", _label(Document, "box"), example="12")
+    confidentiality = Column("confidentiality", _label(Document, "confidentiality"),
+                             cells.ChoiceWidget(Document.Confidentiality.choices))
+    notes = Column("notes", _label(Document, "notes"))
+
+    natural_key = ("estate", "reference")
+    validate_exclude = ("file",)
+
+    class Meta:
+        model = Document
+        fields = ("estate", "reference", "title", "category", "year", "building", "unit", "room", "cabinet", "box",
+                  "confidentiality", "notes")
+        import_id_fields = ("estate", "reference")
+
+    def export_queryset(self, queryset):
+        return queryset.select_related("estate", "household__house__building")
+
+    def prepare(self, rows, ctx):
+        houses = self.houses_for(rows, ctx)
+        ctx.cache["houses"] = houses
+        _households_for(list(houses.values()), ctx)
+        estates = self.estates_by_code(ctx)
+        ids = [estates[c].pk for c in {norm(r.values.get("estate")) for r in rows} if c in estates]
+        refs = {cells.text_of(r.values.get("reference")) for r in rows}
+        ctx.cache["documents"] = {
+            (norm(d.estate.code), norm(d.reference)): remember_loaded(d)
+            for d in Document.objects.filter(estate_id__in=ids, reference__in=refs).select_related("estate")
+        }
+
+    def build(self, row, ctx):
+        estate = self.estate_for(row, ctx)
+        house = self.house_for(row, ctx.cache["houses"], required=False)
+        document = ctx.cache["documents"].get(row.key) or Document(estate=estate)
+        if house is not None:
+            household = ctx.cache["households"][house.pk]
+            if household.pk is None:
+                raise RowError(_("This house has no household file yet."), "room")
+            document.household = household
+        elif any(n in row.values for n in ("building", "room")):
+            document.household = None
+        self.assign(document, row, ctx, ["reference", "title", "category", "year", "cabinet", "box", "confidentiality", "notes"])
+        return document
+
+
