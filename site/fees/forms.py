@@ -124,7 +124,7 @@ class FeeRateAdminForm(EstateScopedAdminForm):
                     fee_item=fee_item, valid_from=valid_from, amount=cleaned.get("amount"), instance=self.instance,
                 )
             except ValidationError as exc:
-                for name, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
+                for name, errors in (exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}).items():
                     self.add_error(name if name in self.fields else None, errors)
         return cleaned
 

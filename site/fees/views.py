@@ -35,7 +35,7 @@ def _house(request, pk: int) -> House:
 
 
 def _form_errors(form, exc: ValidationError) -> None:
-    for name, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
+    for name, errors in (exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}).items():
         form.add_error(name if name in form.fields else None, errors)
 
 
