@@ -60,7 +60,8 @@ def import_job_create(*, upload, bridge: Bridge, by) -> ImportJob:
     if job.is_async:
         from spreadsheets.tasks import check_import_job
 
-        transaction.on_commit(lambda: check_import_job(job.pk))
+        # No ATOMIC_REQUESTS: the job row is committed already when the worker picks the task up.
+        check_import_job(job.pk)
     else:
         import_job_check(job=job)
     return job
@@ -146,7 +147,7 @@ def import_job_confirm(*, job: ImportJob, mode: str, by) -> ImportJob:
     if job.is_async:
         from spreadsheets.tasks import run_import_job
 
-        transaction.on_commit(lambda: run_import_job(job.pk))
+        run_import_job(job.pk)
     else:
         import_job_run(job=job)
     return job
@@ -227,7 +228,7 @@ def import_job_restart(*, job: ImportJob, by) -> ImportJob:
     job.heartbeat_at = timezone.now()
     job.save(update_fields=["heartbeat_at"])
     task = run_import_job if was_import else check_import_job
-    transaction.on_commit(lambda: task(job.pk))
+    task(job.pk)
     return job
 
 

@@ -10,7 +10,7 @@ from spreadsheets.models import ImportJob
 @db_task()
 def check_import_job(job_id: int) -> None:
     job = ImportJob.objects.filter(pk=job_id).first()
-    if job is not None and job.status == ImportJob.Status.VALIDATING or (job is not None and job.is_stale):
+    if job is not None and job.status == ImportJob.Status.VALIDATING:
         services.import_job_check(job=job)
 
 
