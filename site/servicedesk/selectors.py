@@ -228,13 +228,17 @@ def kpis(*, tickets: QuerySet, month: date, by_handler: bool = False, now: datet
     return sorted(rows.values(), key=sort_key)
 
 
+KEPT = _("kept")
+DUE = _("due")
+
+
 def kpi_table(rows: list[KpiRow], *, by_handler: bool) -> tuple[list[str], list[list]]:
     """Header and rows of the KPI export: rates as percentages with one decimal, then counts."""
     header = [str(_("Estate"))]
     if by_handler:
         header.append(str(_("Handler")))
     for _code, label, _how in KPI_DEFINITIONS:
-        header += [f"{label} (%)", f"{label} ({_('kept')})", f"{label} ({_('due')})"]
+        header += [f"{label} (%)", f"{label} ({KEPT})", f"{label} ({DUE})"]
     header += [str(_("Average satisfaction (1–5)")), str(_("Return visits"))]
     body = []
     for row in rows:
