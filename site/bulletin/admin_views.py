@@ -1,0 +1,98 @@
+"""Admin views per event: participants, return-visit and satisfaction rates against their
+targets, and the sign-up export. Scoped to the user's estates (404 for another estate)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bulletin import exports, selectors
+from bulletin.models import EventPage, EventSignup
+from estates.personal_data import can_view_personal_data, log_personal_data_access, mask_mobile
+from estates.scoping import estate_ids_for
+
+VIEW_PERMISSION = "bulletin.view_eventsignup"
+
+
+def _events_for(user):
+    qs = EventPage.objects.select_related("estate").order_by("-starts_at")
+    ids = estate_ids_for(user)
+    return qs if ids is None else qs.filter(estate_id__in=ids)
+
+
+def _event_for(user, pk) -> EventPage:
+    if not user.has_perm(VIEW_PERMISSION):
+        raise PermissionDenied
+    event = _events_for(user).filter(pk=pk).first()
+    if event is None:
+        raise Http404
+    return event
+
+
+def event_list(request):
+    if not request.user.has_perm(VIEW_PERMISSION):
+        raise PermissionDenied
+    events = list(_events_for(request.user)[:200])
+    return render(request, "bulletin/admin/event_list.html", {"events": events, "now": timezone.now()})
+
+
+def event_report(request, pk: int):
+    event = _event_for(request.user, pk)
+    figures = selectors.event_figures(event=event)
+    unmasked = can_view_personal_data(request.user)
+    signups = list(
+        EventSignup.objects.filter(event=event).select_related("house__building", "return_visit", "feedback")
+        .order_by("created_at", "pk")
+    )
+    for s in signups:
+        s.shown_mobile = s.mobile if unmasked else mask_mobile(s.mobile)
+        s.visit = getattr(s, "return_visit", None) if hasattr(s, "return_visit") else None
+        s.rating = getattr(s, "feedback", None) if hasattr(s, "feedback") else None
+    if unmasked and signups:
+        log_personal_data_access(user=request.user, obj=event, fields=["mobile"], action="view", estate=event.estate)
+    return render(request, "bulletin/admin/event_report.html", {
+        "event": event, "figures": figures, "signups": signups,
+        "return_visit_target": int(selectors.RETURN_VISIT_TARGET * 100),
+        "satisfaction_target": int(selectors.SATISFACTION_TARGET * 100),
+        "can_record_visits": request.user.has_perm("bulletin.add_eventreturnvisit"),
+    })
+
+
+def event_export(request, pk: int, fmt: str):
+    event = _event_for(request.user, pk)
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    header, rows = exports.signup_rows(event=event, user=request.user)
+    filename = f"signups-{event.pk}-{timezone.localdate():%Y%m%d}.{fmt}"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            exports.as_xlsx(header, rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(exports.as_csv(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def record_visit(request, pk: int, signup_pk: int):
+    """POST from the report: record a return visit of one participant."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from bulletin.services import return_visit_record
+
+    event = _event_for(request.user, pk)
+    if request.method != "POST":
+        raise Http404
+    if not request.user.has_perm("bulletin.add_eventreturnvisit"):
+        raise PermissionDenied
+    signup = EventSignup.objects.filter(event=event, pk=signup_pk).first()
+    if signup is None:
+        raise Http404
+    return_visit_record(signup=signup, by=request.user, note=request.POST.get("note", "")[:2000])
+    messages.success(request, _("Return visit recorded for %(name)s.") % {"name": signup.name})
+    return redirect("bulletin_admin_event_report", pk=event.pk)

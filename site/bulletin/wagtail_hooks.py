@@ -1,0 +1,105 @@
+"""Admin of the bulletin: sign-ups, return visits and ratings as snippets (estate-scoped), the
+per-event report and export, and secretaries kept to their own estate's pages."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel
+from wagtail.admin.widgets import ListingButton
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetViewSetGroup
+
+from bulletin import admin_views
+from bulletin.models import BulletinHomePage, EventFeedback, EventPage, EventReturnVisit, EventSignup
+from estates.scoping import EstateScopedViewSetMixin, estate_ids_for
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path("bulletin/events/", admin_views.event_list, name="bulletin_admin_events"),
+        path("bulletin/events/<int:pk>/", admin_views.event_report, name="bulletin_admin_event_report"),
+        path("bulletin/events/<int:pk>/export.<str:fmt>", admin_views.event_export, name="bulletin_admin_event_export"),
+        path("bulletin/events/<int:pk>/visits/<int:signup_pk>/", admin_views.record_visit, name="bulletin_admin_record_visit"),
+    ]
+
+
+class EventReportsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(admin_views.VIEW_PERMISSION)
+
+
+@hooks.register("register_admin_menu_item")
+def register_event_reports_menu_item():
+    return EventReportsMenuItem(_("Event reports"), reverse("bulletin_admin_events"), icon_name="date", order=310)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def event_report_button(page, user, next_url=None):
+    if isinstance(page.specific_deferred, EventPage) and user.has_perm(admin_views.VIEW_PERMISSION):
+        yield ListingButton(_("Sign-ups and satisfaction"), reverse("bulletin_admin_event_report", args=[page.pk]), priority=60)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def only_own_estate_homes(parent_page, pages, request):
+    """Secretaries do not even see the other estates' homes in the page explorer."""
+    ids = estate_ids_for(request.user)
+    if ids is None:
+        return pages
+    other_homes = BulletinHomePage.objects.exclude(estate_id__in=ids).values("pk")
+    return pages.exclude(pk__in=other_homes)
+
+
+class EventSignupViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+    model = EventSignup
+    icon = "user"
+    #: Mobiles are never listed in full here; the event report unmasks them for those allowed.
+    list_display = ["name", "event", "house", "masked_mobile", "people", "created_at"]
+    list_filter = ["event"]
+    search_fields = ["name", "mobile"]
+    queryset = EventSignup.objects.select_related("event", "house__building")
+    inspect_view_enabled = True
+    inspect_view_fields = ["event", "name", "house", "masked_mobile", "people", "created_at"]
+    copy_view_enabled = False
+    #: Sign-ups come in through the public form; staff correct the name, house or count.
+    panels = [FieldPanel("name"), FieldPanel("house"), FieldPanel("people")]
+
+
+class ReturnVisitCreateView(CreateView):
+    def save_instance(self):
+        instance = self.form.save(commit=False)
+        instance.by = self.request.user
+        instance.save()
+        return instance
+
+
+class EventReturnVisitViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+    model = EventReturnVisit
+    icon = "mail"
+    add_view_class = ReturnVisitCreateView
+    list_display = ["signup", "visited_at", "by", "note"]
+    list_filter = ["signup__event"]
+    queryset = EventReturnVisit.objects.select_related("signup__event", "by")
+    copy_view_enabled = False
+
+
+class EventFeedbackViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+    model = EventFeedback
+    icon = "pick"
+    list_display = ["signup", "score", "comment", "created_at"]
+    list_filter = ["signup__event", "score"]
+    queryset = EventFeedback.objects.select_related("signup__event")
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    panels = []
+
+
+class BulletinGroup(SnippetViewSetGroup):
+    menu_label = _("Event sign-ups")
+    menu_icon = "date"
+    menu_order = 300
+    items = (EventSignupViewSet, EventReturnVisitViewSet, EventFeedbackViewSet)
+
+
+register_snippet(BulletinGroup)
