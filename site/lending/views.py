@@ -129,8 +129,8 @@ def item_view(request, kind: str, pk: int):
         "loans": loans,
         "can_request": user.has_perm(request_perm),
         "can_handle": user.has_perm(handle_perm),
-        "return_form": ReturnForm(),
-        "lost_form": LostForm(),
+        "return_form": ReturnForm(prefix="return"),
+        "lost_form": LostForm(prefix="lost"),
         "board_url": reverse("lending:board") + f"?estate={item.estate_id}",
     }
     return render(request, "lending/item.html", context)

@@ -245,3 +245,8 @@ def test_manager_edits_loan_periods_supervisor_cannot(client_for, manager_a, sup
     from lending.models import LendingSettings
 
     assert LendingSettings.objects.get(estate=estate_a).document_days == 5
+
+
+def test_item_page_forms_post_what_the_loan_actions_read(client_for, clerk_a, out_loan, key_a):
+    page = client_for(clerk_a).get(item_url("key", key_a.pk)).content.decode()
+    assert 'name="return-condition"' in page and 'name="lost-notes"' in page
