@@ -26,10 +26,13 @@ def shown(field: str, value, user) -> str:
     return value
 
 
-def log_shown(*, user, people: Iterable, fields: Iterable[str] = tuple(MASKS), action: str = "view") -> None:
+def log_shown(
+    *, user, people: Iterable, fields: Iterable[str] = tuple(MASKS), action: str = "view", estate_id: int | None = None
+) -> None:
     """Log that ``user`` was shown the personal data of these people, unmasked.
 
     One entry per person whose shown fields are not empty; nothing for users who see masks.
+    ``estate_id`` names the estate when the people may no longer exist (history of deleted records).
     """
     if not can_view_personal_data(user):
         return
@@ -40,9 +43,9 @@ def log_shown(*, user, people: Iterable, fields: Iterable[str] = tuple(MASKS), a
         shown_fields = [f for f in fields if getattr(person, f, "")]
         if not shown_fields:
             continue
-        estate_id = estate_id_of(person)
-        if estate_id is not None and estate_id not in estates:
-            estates[estate_id] = Estate.objects.get(pk=estate_id)
+        person_estate_id = estate_id if estate_id is not None else estate_id_of(person)
+        if person_estate_id is not None and person_estate_id not in estates:
+            estates[person_estate_id] = Estate.objects.get(pk=person_estate_id)
         log_personal_data_access(
-            user=user, obj=person, fields=shown_fields, action=action, estate=estates.get(estate_id)
+            user=user, obj=person, fields=shown_fields, action=action, estate=estates.get(person_estate_id)
         )

@@ -97,7 +97,10 @@ class RecordHistoryView(WagtailAdminTemplateMixin, TemplateView):
                     shown_people.setdefault(entry.object_id, entry.record.instance)
             if self.model is Person and self.object is not None:
                 shown_people.setdefault(self.object.pk, self.object)
-            log_shown(user=user, people=shown_people.values(), fields=unmasked)
+            log_shown(
+                user=user, people=shown_people.values(), fields=unmasked,
+                estate_id=selectors.estate_id_of_record(model=self.model, object_id=self.object_id),
+            )
         for entry in page.object_list:
             model = services.ARCHIVE_MODELS[entry.model_name]
             entry.can_restore = (
