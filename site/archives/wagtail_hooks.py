@@ -83,7 +83,9 @@ class ArchiveIndexView(snippet_views.IndexView):
         privileged = can_view_personal_data(self.request.user)
         partial_personal = (*self.mobile_fields, *self.id_fields) if privileged else ()
         condition = Q()
-        for token in (t for t in _TOKEN_SPLIT.split(query) if t):
+        # "3栋-1单元-101" (a house label) matches building, unit and room word by word.
+        tokens = [t.removesuffix("单元") for t in _TOKEN_SPLIT.split(query)]
+        for token in (t for t in tokens if t):
             token_q = Q()
             for field in (*(self.search_fields or ()), *partial_personal):
                 token_q |= Q(**{f"{field}__icontains": token})

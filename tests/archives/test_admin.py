@@ -182,7 +182,7 @@ def test_part_of_a_mobile_finds_only_for_those_who_see_personal_data(client_for,
     assert "张伟" not in client_for(secretary_a).get(url("person", "list"), {"q": "0013800"}).content.decode()
 
 
-@pytest.mark.parametrize("query", ["张伟", "粤B12345", "粤b 12345", "101"])
+@pytest.mark.parametrize("query", ["张伟", "粤B12345", "粤b 12345", "101", "1栋-1单元-101"])
 def test_household_search_by_owner_plate_and_house(client_for, secretary_a, household_a, query):
     HouseholdFactory(house=HouseFactory(building=BuildingFactory(estate=household_a.house.building.estate), room="999"))
     body = client_for(secretary_a).get(url("household", "list"), {"q": query}).content.decode()
