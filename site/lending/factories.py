@@ -7,10 +7,10 @@ which also keeps the key's status and the document's ``is_out`` in step.
 import datetime
 
 import factory
-from django.utils import timezone
-
 from archives.factories import DocumentFactory, KeyFactory
+from django.utils import timezone
 from estates.factories import EstateFactory, UserFactory
+
 from lending.models import LendingSettings, Loan
 
 

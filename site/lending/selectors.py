@@ -7,9 +7,9 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone
-
 from estates import roles
 from estates.models import Estate, StaffMembership
+
 from lending.models import LendingSettings, Loan
 
 

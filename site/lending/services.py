@@ -22,10 +22,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-
 from estates.models import StaffMembership
 from estates.personal_data import normalize_mobile, validate_mobile
 from estates.scoping import user_can_reach
+
 from lending import selectors
 from lending.models import IdType, Loan
 
@@ -383,7 +383,6 @@ def loans_chase_overdue(*, now: datetime.datetime | None = None) -> int:
     run is made up by the next one. Returns the number of messages recorded by this run.
     """
     from django.conf import settings
-
     from notifications.models import Message
     from notifications.services import notify
 

@@ -6,17 +6,22 @@ its actions, and the "who holds what now" board. Every view is scoped to the use
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
 from estates.models import Estate
-from estates.personal_data import can_view_personal_data, log_personal_data_access, shown_id_number, shown_mobile
+from estates.personal_data import (
+    can_view_personal_data,
+    log_personal_data_access,
+    shown_id_number,
+    shown_mobile,
+)
 from estates.scoping import scope_queryset, user_can_reach
+
 from lending import selectors, services
 from lending.forms import DueForm, LoanRequestForm, LostForm, RejectForm, ReturnForm
 from lending.models import Loan

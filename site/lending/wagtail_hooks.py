@@ -5,6 +5,8 @@ import django_filters
 from django.db.models import Q
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from estates.models import Estate
+from estates.scoping import EstateScopedViewSetMixin
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
@@ -14,8 +16,6 @@ from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from estates.models import Estate
-from estates.scoping import EstateScopedViewSetMixin
 from lending import admin_urls, selectors
 from lending.models import LendingSettings, Loan
 

@@ -1,7 +1,6 @@
 """Fixtures of the borrowing register: keys and documents of estate A, staff of every role."""
 
 import pytest
-
 from archives.factories import DocumentFactory, KeyFactory
 from estates import roles
 from lending import services

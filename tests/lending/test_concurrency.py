@@ -17,10 +17,9 @@ import sqlite3
 import threading
 
 import pytest
+from archives.models import Key
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
-
-from archives.models import Key
 from lending import services
 from lending.models import Loan
 

@@ -1,10 +1,9 @@
 """Demo data through the services, and a factory for every model of the app."""
 
 import pytest
-from django.apps import apps
-
 from archives import demo as archives_demo
 from archives.models import Key
+from django.apps import apps
 from estates import demo as estates_demo
 from lending import demo, factories
 from lending.models import Loan

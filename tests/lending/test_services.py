@@ -3,12 +3,11 @@
 import datetime
 
 import pytest
+from archives.factories import resident_id
+from archives.models import Key
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-
-from archives.factories import resident_id
-from archives.models import Key
 from lending import selectors, services
 from lending.factories import LendingSettingsFactory, LoanFactory
 from lending.models import Loan

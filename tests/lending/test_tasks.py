@@ -5,7 +5,6 @@ import datetime
 import pytest
 import time_machine
 from django.utils import timezone
-
 from lending import services
 from lending.tasks import chase_overdue_loans
 from notifications.models import Message

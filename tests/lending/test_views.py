@@ -3,10 +3,9 @@
 import datetime
 
 import pytest
+from archives.models import Key
 from django.urls import reverse
 from django.utils import timezone
-
-from archives.models import Key
 from estates.models import PersonalDataAccess
 from lending import services
 from lending.factories import LoanFactory
@@ -200,10 +199,9 @@ def test_register_listing_filters_and_marks_overdue(client_for, clerk_a, out_loa
 
 
 def test_register_listing_queries_do_not_grow_with_rows(client_for, supervisor_a, key_a):
+    from archives.factories import KeyFactory
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-
-    from archives.factories import KeyFactory
 
     client = client_for(supervisor_a)
     url = reverse("wagtailsnippets_lending_loan:list")
@@ -250,3 +248,38 @@ def test_manager_edits_loan_periods_supervisor_cannot(client_for, manager_a, sup
 def test_item_page_forms_post_what_the_loan_actions_read(client_for, clerk_a, out_loan, key_a):
     page = client_for(clerk_a).get(item_url("key", key_a.pk)).content.decode()
     assert 'name="return-condition"' in page and 'name="lost-notes"' in page
+
+
+def test_archives_key_and_document_listings_link_to_the_loans(client_for, clerk_a, key_a, document_a):
+    client = client_for(clerk_a)
+    keys = client.get(reverse("wagtailsnippets_archives_key:list")).content.decode()
+    assert item_url("key", key_a.pk) in keys
+    documents = client.get(reverse("wagtailsnippets_archives_document:list")).content.decode()
+    assert item_url("document", document_a.pk) in documents
+
+
+@pytest.mark.parametrize(
+    ("role", "can_view"),
+    [("FRONT_DESK", True), ("CLERK", True), ("SECRETARY", True), ("SUPERVISOR", True),
+     ("ESTATE_MANAGER", True), ("STEWARD", False), ("MAINTENANCE", False)],
+)
+def test_register_board_and_item_page_per_role(client_for, make_user, estate_a, out_loan, key_a, role, can_view):
+    from estates import roles
+
+    client = client_for(make_user(getattr(roles, role), [estate_a]))
+    for url in (
+        reverse("wagtailsnippets_lending_loan:list"),
+        reverse("lending:board"),
+        item_url("key", key_a.pk),
+        reverse("lending:loan", args=[out_loan.pk]),
+    ):
+        response = client.get(url)
+        if can_view:
+            assert response.status_code == 200, url
+        else:
+            assert denied(response), url
+
+
+def test_loan_page_offers_the_actions_of_the_role(client_for, out_loan, frontdesk_a, secretary_a):
+    assert 'data-action="return"' in client_for(frontdesk_a).get(reverse("lending:loan", args=[out_loan.pk])).content.decode()
+    assert 'data-action="return"' not in client_for(secretary_a).get(reverse("lending:loan", args=[out_loan.pk])).content.decode()
