@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from estates.personal_data import validate_mobile
 from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -83,30 +84,30 @@ class ServiceClockSettings(models.Model):
 
 class Ticket(models.Model):
     class Kind(models.TextChoices):
-        REPAIR = "repair", _("repair")
-        COMPLAINT = "complaint", _("complaint")
-        SUGGESTION = "suggestion", _("suggestion")
-        ENQUIRY = "enquiry", _("enquiry")
+        REPAIR = "repair", pgettext_lazy("servicedesk", "repair")
+        COMPLAINT = "complaint", pgettext_lazy("servicedesk", "complaint")
+        SUGGESTION = "suggestion", pgettext_lazy("servicedesk", "suggestion")
+        ENQUIRY = "enquiry", pgettext_lazy("servicedesk", "enquiry")
 
     class Severity(models.TextChoices):
-        GENERAL = "general", _("general")
-        MAJOR = "major", _("major")
-        URGENT = "urgent", _("urgent")
+        GENERAL = "general", pgettext_lazy("servicedesk", "general")
+        MAJOR = "major", pgettext_lazy("servicedesk", "major")
+        URGENT = "urgent", pgettext_lazy("servicedesk", "urgent")
 
     class Channel(models.TextChoices):
-        PHONE = "phone", _("phone")
-        WALK_IN = "walk_in", _("walk-in")
-        WECHAT = "wechat", _("WeChat")
-        PATROL = "patrol", _("patrol")
-        WEB = "web", _("owner's web form")
+        PHONE = "phone", pgettext_lazy("servicedesk", "phone")
+        WALK_IN = "walk_in", pgettext_lazy("servicedesk", "walk-in")
+        WECHAT = "wechat", pgettext_lazy("servicedesk", "WeChat")
+        PATROL = "patrol", pgettext_lazy("servicedesk", "patrol")
+        WEB = "web", pgettext_lazy("servicedesk", "owner's web form")
 
     class Status(models.TextChoices):
-        NEW = "new", _("new")
-        DISPATCHED = "dispatched", _("dispatched")
-        IN_PROGRESS = "in_progress", _("in progress")
-        DONE = "done", _("done")
-        VISITED = "visited", _("return visit made")
-        CLOSED = "closed", _("closed")
+        NEW = "new", pgettext_lazy("servicedesk", "new")
+        DISPATCHED = "dispatched", pgettext_lazy("servicedesk", "dispatched")
+        IN_PROGRESS = "in_progress", pgettext_lazy("servicedesk", "in progress")
+        DONE = "done", pgettext_lazy("servicedesk", "done")
+        VISITED = "visited", pgettext_lazy("servicedesk", "return visit made")
+        CLOSED = "closed", pgettext_lazy("servicedesk", "closed")
 
     #: Letter of the ticket number per kind: R-HYY-20261122-0001.
     NUMBER_PREFIX = {"repair": "R", "complaint": "C", "suggestion": "S", "enquiry": "E"}
@@ -200,14 +201,14 @@ class TicketClock(models.Model):
     """One promise of one ticket: when it started, when it is due, when it was kept."""
 
     class Kind(models.TextChoices):
-        RESPOND = "respond", _("respond")
-        FINISH = "finish", _("finish")
-        RECORD = "record", _("record")
-        TAKEOVER = "takeover", _("supervisor takeover")
-        FEEDBACK = "feedback", _("first feedback")
-        RESULT = "result", _("result")
-        ANSWER = "answer", _("answer")
-        RETURN_VISIT = "return_visit", _("return visit")
+        RESPOND = "respond", pgettext_lazy("servicedesk", "respond")
+        FINISH = "finish", pgettext_lazy("servicedesk", "finish")
+        RECORD = "record", pgettext_lazy("servicedesk", "record")
+        TAKEOVER = "takeover", pgettext_lazy("servicedesk", "supervisor takeover")
+        FEEDBACK = "feedback", pgettext_lazy("servicedesk", "first feedback")
+        RESULT = "result", pgettext_lazy("servicedesk", "result")
+        ANSWER = "answer", pgettext_lazy("servicedesk", "answer")
+        RETURN_VISIT = "return_visit", pgettext_lazy("servicedesk", "return visit")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="clocks", verbose_name=_("ticket"))
     kind = models.CharField(_("clock"), max_length=20, choices=Kind.choices)
@@ -253,9 +254,9 @@ class ClockEscalation(models.Model):
     """
 
     class Level(models.IntegerChoices):
-        HANDLER = 1, _("handler")
-        SUPERVISOR = 2, _("supervisor")
-        MANAGER = 3, _("estate manager")
+        HANDLER = 1, pgettext_lazy("servicedesk", "handler")
+        SUPERVISOR = 2, pgettext_lazy("servicedesk", "supervisor")
+        MANAGER = 3, pgettext_lazy("servicedesk", "estate manager")
 
     clock = models.ForeignKey(TicketClock, on_delete=models.CASCADE, related_name="escalations", verbose_name=_("clock"))
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
@@ -277,16 +278,16 @@ class TicketEvent(models.Model):
     """The step log: who did what to a ticket, and when."""
 
     class Action(models.TextChoices):
-        INTAKE = "intake", _("recorded")
-        DISPATCH = "dispatch", _("dispatched")
-        TAKEOVER = "takeover", _("taken over")
-        FEEDBACK = "feedback", _("feedback given")
-        START = "start", _("started")
-        DONE = "done", _("done")
-        RETURN_VISIT = "return_visit", _("return visit")
-        CLOSE = "close", _("closed")
-        REOPEN = "reopen", _("reopened")
-        HANDOVER = "handover", _("handed over")
+        INTAKE = "intake", pgettext_lazy("servicedesk", "recorded")
+        DISPATCH = "dispatch", pgettext_lazy("servicedesk", "dispatched")
+        TAKEOVER = "takeover", pgettext_lazy("servicedesk", "taken over")
+        FEEDBACK = "feedback", pgettext_lazy("servicedesk", "feedback given")
+        START = "start", pgettext_lazy("servicedesk", "started")
+        DONE = "done", pgettext_lazy("servicedesk", "done")
+        RETURN_VISIT = "return_visit", pgettext_lazy("servicedesk", "return visit")
+        CLOSE = "close", pgettext_lazy("servicedesk", "closed")
+        REOPEN = "reopen", pgettext_lazy("servicedesk", "reopened")
+        HANDOVER = "handover", pgettext_lazy("servicedesk", "handed over")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events", verbose_name=_("ticket"))
     action = models.CharField(_("step"), max_length=20, choices=Action.choices)

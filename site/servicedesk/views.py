@@ -259,7 +259,7 @@ def ticket_action_view(request, pk: int, action: str):
             services.ticket_set_handler(ticket=ticket, handler=data["handler"], by=user)
     except ValidationError as exc:
         if form is None:
-            form = forms.forms.Form(prefix=action)
+            form = forms.forms.Form({}, prefix=action)
             form.is_valid()
         _add_errors(form, exc)
         messages.error(request, " ".join(exc.messages))

@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-
 from estates import roles
 from estates.factories import BuildingFactory, HouseFactory
 from servicedesk import services

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-
 from servicedesk import services
 from servicedesk.factories import ServiceClockSettingsFactory
 from servicedesk.models import Ticket, TicketClock

@@ -3,7 +3,6 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
-
 from estates import roles
 from servicedesk import services
 from servicedesk.models import ShiftHandover, Ticket, TicketEvent
