@@ -3,6 +3,7 @@ an item's loans, and a "Loans" button on every key and document of the archives 
 
 import django_filters
 from django.db.models import Q
+from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from estates.models import Estate
@@ -14,7 +15,12 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    EditView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
 
 from lending import admin_urls, selectors
 from lending.models import LendingSettings, Loan
@@ -67,6 +73,20 @@ def _loan_url(loan):
     return reverse("lending:loan", args=[loan.pk])
 
 
+class _LoanCreateView(CreateView):
+    """Loans are requested from an item's page (the rules live in the services), even by a superuser."""
+
+    def dispatch(self, request, *args, **kwargs):
+        return redirect("lending:board")
+
+
+class _LoanEditView(EditView):
+    """A loan changes only through the actions of its own page."""
+
+    def dispatch(self, request, *args, **kwargs):
+        return redirect("lending:loan", pk=kwargs.get("pk"))
+
+
 class LoanViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     """The register. Read-only here: loans change only through the actions of a loan's page."""
 
@@ -90,7 +110,10 @@ class LoanViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     search_fields = ["borrower_name", "borrower_organisation", "purpose"]
     list_per_page = 50
     copy_view_enabled = False
-    inspect_view_enabled = True
+    #: The loan's own page shows it (with personal data masked by role); no generic inspect view.
+    inspect_view_enabled = False
+    add_view_class = _LoanCreateView
+    edit_view_class = _LoanEditView
     panels = []
 
     def get_queryset(self, request):

@@ -283,3 +283,12 @@ def test_register_board_and_item_page_per_role(client_for, make_user, estate_a, 
 def test_loan_page_offers_the_actions_of_the_role(client_for, out_loan, frontdesk_a, secretary_a):
     assert 'data-action="return"' in client_for(frontdesk_a).get(reverse("lending:loan", args=[out_loan.pk])).content.decode()
     assert 'data-action="return"' not in client_for(secretary_a).get(reverse("lending:loan", args=[out_loan.pk])).content.decode()
+
+
+def test_loans_are_not_created_or_edited_through_generic_snippet_forms(client_for, out_loan, django_user_model):
+    admin = django_user_model.objects.create_superuser("root_lending", "root@example.com", "x")
+    client = client_for(admin)
+    assert client.get(reverse("wagtailsnippets_lending_loan:add")).status_code == 302
+    response = client.get(reverse("wagtailsnippets_lending_loan:edit", args=[out_loan.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("lending:loan", args=[out_loan.pk])
+    assert client.get(reverse("wagtailsnippets_lending_loan:list")).status_code == 200
