@@ -8,11 +8,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from estates.personal_data import can_view_personal_data, log_personal_data_access, mask_mobile
+from estates.scoping import estate_ids_for
 
 from bulletin import exports, selectors
 from bulletin.models import EventPage, EventSignup
-from estates.personal_data import can_view_personal_data, log_personal_data_access, mask_mobile
-from estates.scoping import estate_ids_for
 
 VIEW_PERMISSION = "bulletin.view_eventsignup"
 

@@ -8,10 +8,10 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from estates.personal_data import can_view_personal_data, log_personal_data_access, mask_mobile
 from openpyxl import Workbook
 
 from bulletin.models import EventPage, EventSignup
-from estates.personal_data import can_view_personal_data, log_personal_data_access, mask_mobile
 
 #: CWE-1236: a leading = + - @ tab or CR makes a spreadsheet evaluate the cell.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

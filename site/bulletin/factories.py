@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import factory
 from django.utils import timezone
+from estates.factories import BuildingFactory, EstateFactory, HouseFactory, UserFactory
 
 from bulletin.models import (
     BulletinHomePage,
@@ -22,7 +23,6 @@ from bulletin.models import (
     NoticeIndexPage,
     NoticePage,
 )
-from estates.factories import BuildingFactory, EstateFactory, HouseFactory, UserFactory
 
 
 class _PageFactory(factory.django.DjangoModelFactory):

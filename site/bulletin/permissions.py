@@ -10,9 +10,8 @@ page's tester, so a secretary of estate A gets 403 under estate B's home.
 
 from __future__ import annotations
 
-from wagtail.models import PagePermissionTester
-
 from estates.scoping import estate_ids_for
+from wagtail.models import PagePermissionTester
 
 
 class EstatePagePermissionTester(PagePermissionTester):

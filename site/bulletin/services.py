@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -13,7 +14,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Revision, Site
+from estates import roles
+from estates.models import Estate, House
+from estates.personal_data import normalize_mobile, validate_mobile
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Locale,
+    Page,
+    Revision,
+    Site,
+)
 
 from bulletin import cache as page_cache
 from bulletin.models import (
@@ -28,9 +41,6 @@ from bulletin.models import (
     NoticeIndexPage,
     NoticePage,
 )
-from estates import roles
-from estates.models import Estate, House
-from estates.personal_data import normalize_mobile, validate_mobile
 
 #: The roles that write the bulletin (docs/bulletin.md).
 EDITOR_ROLES = [roles.SECRETARY, roles.ESTATE_MANAGER]
@@ -47,6 +57,8 @@ def bulletin_setup(*, estates=None) -> BulletinIndexPage:
     permissions, and a home with a notice index and an event index for every estate."""
     index = BulletinIndexPage.objects.first()
     if index is None:
+        if not Locale.objects.exists():  # a flushed test database has none
+            Locale.objects.create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
         root = Page.get_first_root_node()
         if root is None:
             root = Page.add_root(title="Root", slug="root")

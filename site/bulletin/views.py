@@ -12,11 +12,11 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from estates.models import Estate
 
 from bulletin import selectors, services
 from bulletin.forms import FeedbackForm, SignupForm
 from bulletin.models import Category, EventPage, NoticePage
-from estates.models import Estate
 
 
 def _client_address(request) -> str:

@@ -3,6 +3,7 @@ per-event report and export, and secretaries kept to their own estate's pages.""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from estates.scoping import EstateScopedViewSetMixin, estate_ids_for
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
@@ -11,8 +12,13 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetViewSetGroup
 
 from bulletin import admin_views
-from bulletin.models import BulletinHomePage, EventFeedback, EventPage, EventReturnVisit, EventSignup
-from estates.scoping import EstateScopedViewSetMixin, estate_ids_for
+from bulletin.models import (
+    BulletinHomePage,
+    EventFeedback,
+    EventPage,
+    EventReturnVisit,
+    EventSignup,
+)
 
 
 @hooks.register("register_admin_urls")

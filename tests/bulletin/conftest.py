@@ -1,5 +1,4 @@
 import pytest
-
 from bulletin.factories import EventPageFactory, NoticePageFactory, home_for
 from estates import roles
 

@@ -4,10 +4,9 @@ Assertions read the response's X-Bulletin-Cache header and this app's own keys o
 tests hold when other processes share the cache (Redis)."""
 
 import pytest
-from django.core.cache import cache
-
 from bulletin.cache import GENERATION_KEY, page_cache_key
 from bulletin.factories import NoticePageFactory
+from django.core.cache import cache
 
 pytestmark = pytest.mark.django_db
 

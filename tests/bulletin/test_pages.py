@@ -3,12 +3,11 @@
 from datetime import timedelta
 
 import pytest
+from bulletin.factories import EventPageFactory, NoticePageFactory, make_document
+from bulletin.models import Category, NoticeAttachment
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-
-from bulletin.factories import EventPageFactory, NoticePageFactory, make_document
-from bulletin.models import Category, NoticeAttachment
 
 pytestmark = pytest.mark.django_db
 

@@ -1,12 +1,11 @@
 """Secretaries draft, preview, schedule and publish only under their own estate's home."""
 
 import pytest
-from wagtail.models import Page
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
-
 from bulletin.factories import NoticePageFactory
 from bulletin.models import NoticeIndexPage, NoticePage
 from bulletin.services import notice_index_of
+from wagtail.models import Page
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 pytestmark = pytest.mark.django_db
 
