@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import FieldDoesNotExist, FieldError
-
 from estates.models import House
 
 logger = logging.getLogger(__name__)

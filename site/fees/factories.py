@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import factory
 from django.utils import timezone
-
 from estates.factories import EstateFactory, HouseFactory, UserFactory
+
 from fees.models import (
     ArrearsCase,
     Bill,

@@ -6,9 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
-
 from estates.personal_data import normalize_mobile, validate_mobile
 from estates.scoping import EstateScopedAdminForm, scope_queryset
+
 from fees import services
 from fees.models import Bill, ChasingStep, FeeItem, Payment, Step
 

@@ -16,10 +16,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from estates.models import Estate, House
 from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-
-from estates.models import Estate, House
 
 CENT = Decimal("0.01")
 

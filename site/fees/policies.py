@@ -6,9 +6,8 @@ reversed, never deleted, and a bill's paid amount follows its payments. These po
 the estate-scoped policy registered by estates (this app is ready later), keeping its scoping.
 """
 
-from wagtail.permissions import register_permission_policy
-
 from estates.scoping import EstateScopedPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 
 class RestrictedEstatePolicy(EstateScopedPermissionPolicy):

@@ -20,8 +20,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
 from estates.models import House
+
 from fees.models import FeeItem, MeterReading
 from fees.services import ReadingRow, month_start
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import Prefetch, Sum
-
 from estates.scoping import scope_queryset
+
 from fees.models import ArrearsCase, Bill, ChasingStep, Payment, PaymentAllocation, period_label
 
 

@@ -14,17 +14,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
-
 from estates.models import Estate, House
 from estates.personal_data import normalize_mobile
 from estates.scoping import user_can_reach
-from fees import ladder
+from notifications.models import Message
+from notifications.services import notify
+
+from fees import bulk, ladder
 from fees.contacts import household_contacts
 from fees.models import (
     AUTOMATIC_STEPS,
@@ -42,8 +43,6 @@ from fees.models import (
     money,
     period_label,
 )
-from notifications.models import Message
-from notifications.services import notify
 
 logger = logging.getLogger(__name__)
 BATCH = 2000
@@ -165,6 +164,7 @@ def bills_issue(*, estate: Estate, period: dt.date, by=None) -> int:
             existing = set(Bill.objects.filter(fee_item=item, period=period).values_list("house_id", flat=True))
             months = 1 if item.basis == FeeItem.Basis.METERED else item.cycle
             due = period + dt.timedelta(days=item.days_to_pay)
+            issued_at = timezone.now()
             bills = []
             for house_id, quantity in _quantities(item, period, houses).items():
                 if house_id in existing:
@@ -172,15 +172,16 @@ def bills_issue(*, estate: Estate, period: dt.date, by=None) -> int:
                 amount = money(rate.amount * quantity * months)
                 if amount <= 0:
                     continue
-                bills.append(Bill(
-                    estate_id=estate.pk, house_id=house_id, fee_item_id=item.pk, period=period,
-                    quantity=quantity, rate=rate.amount, months=months, amount=amount, due_date=due,
-                ))
-            for start in range(0, len(bills), 20_000):
-                bulk_create_with_history(
-                    bills[start:start + 20_000], Bill, batch_size=BATCH, default_user=by,
-                    default_change_reason="issued",
-                )
+                bills.append({
+                    "estate_id": estate.pk, "house_id": house_id, "fee_item_id": item.pk, "period": period,
+                    "quantity": quantity, "rate": rate.amount, "months": months, "amount": amount,
+                    "paid": ZERO, "due_date": due, "issued_at": issued_at,
+                })
+            bulk.insert_rows(Bill, bills)
+            bulk.copy_history(
+                Bill, where="b.fee_item_id = %s AND b.period = %s",
+                params=[item.pk, connection.ops.adapt_datefield_value(period)], user=by, reason="issued",
+            )
             created += len(bills)
         run.bills_issued_at = timezone.now()
         run.bills_count += created
@@ -459,13 +460,13 @@ def _refresh(*, estate: Estate, today: dt.date, now: dt.datetime, house_ids: lis
             case.last_contact_at = max([*contacted, *([case.last_contact_at] if case.last_contact_at else [])])
         if record_reminders and Step.REMINDER not in this_period and Step.LAWSUIT not in since_opened:
             recipient = case.contact_mobile or case.contact_email
-            reminders.append(ChasingStep(
-                estate=estate, house_id=house_id, step=Step.REMINDER, period=period,
-                status=ChasingStep.Status.PENDING if recipient else ChasingStep.Status.NO_CONTACT,
-                channel=("sms" if case.contact_mobile else "email") if recipient else "",
-                recipient=recipient, amount=case.amount, months=case.months, done_at=now,
-                message_key=f"fees:{house_id}:{Step.REMINDER}:{period:%Y-%m}",
-            ))
+            reminders.append({
+                "estate_id": estate.pk, "house_id": house_id, "step": Step.REMINDER, "period": period,
+                "status": ChasingStep.Status.PENDING if recipient else ChasingStep.Status.NO_CONTACT,
+                "channel": ("sms" if case.contact_mobile else "email") if recipient else "",
+                "recipient": recipient, "amount": case.amount, "months": case.months, "done_at": now,
+                "message_key": f"fees:{house_id}:{Step.REMINDER}:{period:%Y-%m}",
+            })
             this_period.add(Step.REMINDER)
             if recipient:
                 since_opened.add(Step.REMINDER)
@@ -486,15 +487,37 @@ def _refresh(*, estate: Estate, today: dt.date, now: dt.datetime, house_ids: lis
             case.opened_at = None
             to_update.append(case)
     ArrearsCase.objects.bulk_create(to_create, batch_size=BATCH)
-    ArrearsCase.objects.bulk_update(to_update, CASE_FIELDS + ["updated_at"], batch_size=500) if to_update else None
+    _update_cases(to_update, now)
     if reminders:
-        bulk_create_with_history(reminders, ChasingStep, batch_size=BATCH, default_change_reason="sweep")
+        bulk.insert_rows(ChasingStep, reminders)
+        bulk.copy_history(
+            ChasingStep, where="b.estate_id = %s AND b.step = %s AND b.period = %s",
+            params=[estate.pk, Step.REMINDER, connection.ops.adapt_datefield_value(period)], reason="sweep", when=now,
+        )
     result.cases_open = len(rows)
     result.cases_created = len(to_create)
     result.cases_updated = len(to_update)
     result.reminders_recorded = len(reminders)
-    result.no_contact = sum(1 for r in reminders if r.status == ChasingStep.Status.NO_CONTACT)
+    result.no_contact = sum(1 for r in reminders if r["status"] == ChasingStep.Status.NO_CONTACT)
     return result
+
+
+def _update_cases(cases: list[ArrearsCase], now: dt.datetime) -> None:
+    """One UPDATE statement run for many rows (executemany): much faster than bulk_update's
+    CASE WHEN for thousands of cases, on SQLite and PostgreSQL alike."""
+    if not cases:
+        return
+    fields = [ArrearsCase._meta.get_field(name) for name in [*CASE_FIELDS, "updated_at"]]
+    table = connection.ops.quote_name(ArrearsCase._meta.db_table)
+    sets = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {table} SET {sets} WHERE {connection.ops.quote_name('id')} = %s"
+    params = []
+    for case in cases:
+        case.updated_at = now
+        params.append([f.get_db_prep_save(getattr(case, f.attname), connection) for f in fields] + [case.pk])
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 5000):
+            cursor.executemany(sql, params[start:start + 5000])
 
 
 def arrears_case_refresh(*, house: House, today: dt.date | None = None) -> ArrearsCase | None:
@@ -537,16 +560,22 @@ def notices_record(*, estate: Estate, period: dt.date) -> int:
             recipients[hid] = (mobile, email)
     now = timezone.now()
     notices = [
-        ChasingStep(
-            estate=estate, house_id=hid, step=Step.NOTICE, period=period, status=ChasingStep.Status.PENDING,
-            channel="sms" if mobile else "email", recipient=mobile or email, amount=totals[hid], done_at=now,
-            message_key=f"fees:{hid}:{Step.NOTICE}:{period:%Y-%m}",
-        )
+        {
+            "estate_id": estate.pk, "house_id": hid, "step": Step.NOTICE, "period": period,
+            "status": ChasingStep.Status.PENDING, "channel": "sms" if mobile else "email",
+            "recipient": mobile or email, "amount": totals[hid], "done_at": now,
+            "message_key": f"fees:{hid}:{Step.NOTICE}:{period:%Y-%m}",
+        }
         for hid, (mobile, email) in recipients.items()
         if hid in totals and hid not in done
     ]
     with transaction.atomic():
-        bulk_create_with_history(notices, ChasingStep, batch_size=BATCH, default_change_reason="monthly notice")
+        bulk.insert_rows(ChasingStep, notices)
+        bulk.copy_history(
+            ChasingStep, where="b.estate_id = %s AND b.step = %s AND b.period = %s",
+            params=[estate.pk, Step.NOTICE, connection.ops.adapt_datefield_value(period)], reason="monthly notice",
+            when=now,
+        )
     return len(notices)
 
 

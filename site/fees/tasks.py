@@ -9,10 +9,10 @@
 import logging
 
 from django.utils import timezone
+from estates.models import Estate
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from estates.models import Estate
 from fees import services
 from fees.models import FeeRun
 

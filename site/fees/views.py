@@ -13,12 +13,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from wagtail.admin import messages
-
 from estates.models import House
 from estates.scoping import scope_queryset, user_can_reach
+from wagtail.admin import messages
+
 from fees import readings, selectors, services
-from fees.forms import IssueBillsForm, PaymentForm, ReadingsImportForm, ReverseForm, StepForm, allowed_manual_steps
+from fees.forms import (
+    IssueBillsForm,
+    PaymentForm,
+    ReadingsImportForm,
+    ReverseForm,
+    StepForm,
+    allowed_manual_steps,
+)
 from fees.models import Payment
 
 

@@ -3,6 +3,8 @@
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from estates.personal_data import can_view_personal_data, log_personal_data_access, mask_mobile
+from estates.scoping import EstateScopedViewSetMixin
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
@@ -10,8 +12,6 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
-from estates.personal_data import can_view_personal_data, log_personal_data_access, mask_mobile
-from estates.scoping import EstateScopedViewSetMixin
 from fees import views
 from fees.forms import ArrearsCaseAdminForm, FeeRateAdminForm
 from fees.models import ArrearsCase, Bill, ChasingStep, FeeItem, FeeRate, MeterReading, Payment

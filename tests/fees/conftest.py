@@ -4,7 +4,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-
 from estates import roles
 from estates.factories import BuildingFactory, HouseFactory
 from estates.models import House

@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-
 from estates import roles
 from fees import ladder, services, tasks
 from fees.factories import ArrearsCaseFactory
@@ -41,7 +40,7 @@ def test_seven_months_of_billing_payment_and_chasing(estate_a, property_fee, mak
     supervisor = make_user(roles.SUPERVISOR, [estate_a])
 
     with time_machine.travel(at(2026, 1, 1, 2), tick=False):
-        result = tasks.daily_arrears_sweep()  # Huey task (immediate mode): issues January's bills
+        tasks.daily_arrears_sweep()  # Huey task (immediate mode): issues January's bills
     assert Bill.objects.filter(period=dt.date(2026, 1, 1)).count() == 2
     # The monthly notice went to the house with a contact on file.
     assert [m["to"] for m in sms_outbox] == ["13900000001"]

@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
-
 from estates.models import House
 from fees import services
 from fees.factories import BillFactory, FeeItemFactory, FeeRateFactory, MeterReadingFactory
