@@ -157,6 +157,18 @@ class DateWidget(widgets.DateWidget):
         return value
 
 
+class LocalDateTimeWidget(widgets.DateTimeWidget):
+    """Export only: a time in the estate's time zone (Asia/Shanghai), without the zone, as
+    spreadsheets cannot store one."""
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return None
+        from django.utils import timezone
+
+        return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
+
+
 class ChoiceWidget(widgets.Widget):
     """A choice column: exports the label in the user's language; imports the label in Chinese or
     English, or the stored value."""

@@ -73,6 +73,8 @@ def header_aliases(resource: SpreadsheetResource) -> dict[str, str]:
     aliases = {}
     for name, column in resource.columns():
         aliases[norm(name)] = name
+        for alias in column.aliases:
+            aliases[norm(alias)] = name
         for language in ("en", "zh-hans", translation.get_language()):
             with translation.override(language):
                 aliases[norm(str(column.column_name))] = name

@@ -33,6 +33,8 @@ def async_threshold() -> int:
 
 
 def user_may_import(user, bridge: Bridge) -> bool:
+    if not bridge.resource_class.importable:
+        return False
     ctx = user_context(user, bridge.model)
     return ctx.can_add or ctx.can_change
 

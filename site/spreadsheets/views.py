@@ -83,6 +83,8 @@ def listing_queryset(bridge: Bridge, request) -> QuerySet:
 def template_view(request, key: str):
     bridge = get_bridge(key)
     _require_view(request, bridge)
+    if not bridge.resource_class.importable:
+        raise Http404
     data = writing.template_bytes(bridge.get_resource(), title=bridge.verbose_name_plural)
     return _download(data, _filename(bridge, _("template"), "xlsx"), writing.XLSX_TYPE)
 

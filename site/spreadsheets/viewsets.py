@@ -53,8 +53,9 @@ class SpreadsheetIndexViewMixin:
                 query["format"] = fmt
                 buttons.append(Button(label, url=f"{export}?{query.urlencode()}", icon_name="download", priority=priority,
                                       attrs={"data-spreadsheet": f"export-{fmt}"}))
-            buttons.append(Button(_("Download import template"), url=reverse("spreadsheets:template", args=[bridge.key]),
-                                  icon_name="doc-empty", priority=82, attrs={"data-spreadsheet": "template"}))
+            if bridge.resource_class.importable:
+                buttons.append(Button(_("Download import template"), url=reverse("spreadsheets:template", args=[bridge.key]),
+                                      icon_name="doc-empty", priority=82, attrs={"data-spreadsheet": "template"}))
         return buttons
 
 

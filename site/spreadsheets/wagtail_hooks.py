@@ -17,6 +17,7 @@ registry.attach("archives.Person", "spreadsheets.resources.archives.PersonResour
 registry.attach("archives.Vehicle", "spreadsheets.resources.archives.VehicleResource")
 registry.attach("archives.Key", "spreadsheets.resources.archives.KeyResource")
 registry.attach("archives.Document", "spreadsheets.resources.archives.DocumentResource")
+registry.attach("lending.Loan", "spreadsheets.resources.lending.LoanResource")  # export only
 
 
 @hooks.register("register_admin_urls")

@@ -50,10 +50,12 @@ class PersonResource(SpreadsheetResource):
     """Households with their people: one row per person, the household by its house."""
 
     locals().update(_house_columns("household__house__"))
-    name = Column("name", _label(Person, "name"), required=True, example="张三")
+    name = Column("name", gettext_lazy("full name"), required=True, example="张三",
+                  aliases=("姓名", "名字", "业主姓名", "住户姓名", "name"))
     role = Column("role", _label(Person, "role"), cells.ChoiceWidget(Person.Role.choices), example=gettext_lazy("owner"))
     relationship = Column("relationship", _label(Person, "relationship"), example="")
     mobile = Column("mobile", _label(Person, "mobile"), cells.MobileWidget(), mask=mask_mobile,
+                    aliases=("手机", "手机号", "电话", "联系电话"),
                     help_text=gettext_lazy("11 digits; spaces, dashes and full-width digits are fine."), example="138 0013 8000")
     id_type = Column("id_type", _label(Person, "id_type"), cells.ChoiceWidget(Person.IdType.choices))
     id_number = Column("id_number", _label(Person, "id_number"), cells.TextWidget(nfkc=True, upper=True),

@@ -39,6 +39,7 @@ class Column(fields.Field):
         help_text="",
         example="",
         mask=None,
+        aliases: tuple[str, ...] = (),
         readonly: bool = False,
         **kwargs,
     ):
@@ -49,6 +50,8 @@ class Column(fields.Field):
         self.example = example
         #: A function masking this column's value for roles without view_personal_data.
         self.mask = mask
+        #: Other headers staff write for this column ("业主姓名" for "姓名").
+        self.aliases = aliases
 
     @property
     def header(self) -> str:
@@ -100,6 +103,8 @@ class SpreadsheetResource(resources.ModelResource):
 
     #: Column names that identify a record; matched by ``norm``.
     natural_key: tuple[str, ...] = ()
+    #: False for an export-only Resource (no template, no import).
+    importable: bool = True
     #: Model fields the import never sets (kept out of model validation).
     validate_exclude: tuple[str, ...] = ()
 

@@ -1,0 +1,269 @@
+"""Importing an owner list of N households (one owner each, default 100,000) from an .xlsx.
+
+Measures, in one run, on SQLite (its own temporary file) and on PostgreSQL (a scratch database,
+ed_bench_import, dropped and created again):
+
+  (a) our import: spreadsheets.engine — check every row, then bulk create with history;
+  (b) django-import-export's default, row-by-row path (``resource.import_data``) for the same
+      Resource, on a 10,000-row slice, scaled to N;
+  (c) the floor: openpyxl read-only parse + ``bulk_create_with_history`` of the same rows
+      (households, then people), no validation at all.
+
+Each measurement runs in a fresh process, so its peak memory (max RSS) is its own. Prints rows per
+second, the ratios (a)/(c) and (b)/(a) and the peak memory. Targets: (a) within 1.5x of (c); (a) at
+least 5x faster than (b); peak memory under 500 MB.
+
+    .venv/bin/python benchmarks/import_households.py [--rows 100000] [--slice 10000] [--backends sqlite,postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+PG_URL = "postgres://postgres@127.0.0.1:5432/ed_bench_import"
+BUILDING_SIZE = 1000
+
+
+def django_setup(database_url: str, var: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["ESTATEDESK_VAR_DIR"] = var
+    os.environ["DJANGO_SETTINGS_MODULE"] = "estatedesk.settings.test"
+    os.environ.pop("REDIS_URL", None)
+    sys.path.insert(0, str(ROOT / "site"))
+    import django
+
+    django.setup()
+
+
+# --- steps, each run in its own process ---------------------------------------------------------
+def step_setup(rows: int) -> dict:
+    """Migrate, create the estate, its buildings and N houses, and a user."""
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    from estates.models import Building, Estate, House
+    from estates.factories import UserFactory
+
+    estate = Estate.objects.create(name="和悦苑", code="HYY")
+    buildings = Building.objects.bulk_create(
+        [Building(estate=estate, name=f"{b + 1}栋") for b in range((rows + BUILDING_SIZE - 1) // BUILDING_SIZE)]
+    )
+    houses = [
+        House(building=buildings[i // BUILDING_SIZE], unit="1", room=f"{i % BUILDING_SIZE:04d}", floor=1, area=88)
+        for i in range(rows)
+    ]
+    House.objects.bulk_create(houses, batch_size=5000)
+    UserFactory(username="bench", is_superuser=True, is_staff=True)
+    return {}
+
+
+def _clean_archives() -> None:
+    from archives.models import Household, Person
+    from django.db import connection
+
+    tables = [Person.history.model._meta.db_table, Person._meta.db_table,
+              Household.history.model._meta.db_table, Household._meta.db_table]
+    with connection.cursor() as cursor:
+        for table in tables:
+            if connection.vendor == "postgresql":
+                cursor.execute(f'TRUNCATE "{table}" CASCADE')
+            else:
+                cursor.execute(f'DELETE FROM "{table}"')
+
+
+def _user():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username="bench")
+
+
+def step_ours(path: str) -> dict:
+    from django.db import transaction
+
+    from spreadsheets import engine
+    from spreadsheets.reading import SheetReader
+    from spreadsheets.resources.archives import PersonResource
+    from spreadsheets.resources.base import user_context
+    from archives.models import Household, Person
+
+    _clean_archives()
+    user = _user()
+    start = time.perf_counter()
+    with open(path, "rb") as fileobj:
+        result = engine.check(SheetReader(fileobj, "xlsx").rows(), PersonResource(), user_context(user, Household))
+    checked = time.perf_counter()
+    assert result.counts["invalid"] == 0, result.errors[:3]
+    with transaction.atomic():
+        engine.write(result, Person, user=user, reason="bench.xlsx")
+    seconds = time.perf_counter() - start
+    assert Person.objects.count() == result.counts["new"] == Person.history.count()
+    return {"seconds": seconds, "check_seconds": checked - start, "rows": result.total}
+
+
+def step_floor(path: str) -> dict:
+    from django.db import transaction
+    from openpyxl import load_workbook
+    from simple_history.utils import bulk_create_with_history
+
+    from archives.models import Household, Person
+    from estates.models import House
+
+    _clean_archives()
+    user = _user()
+    houses = {(h.building.name, h.unit, h.room): h.pk for h in House.objects.select_related("building")}
+    start = time.perf_counter()
+    workbook = load_workbook(path, read_only=True)
+    rows = workbook.worksheets[0].iter_rows(values_only=True)
+    next(rows)
+    households, people = [], []
+    for estate, building, unit, room, name, role, mobile, move_in in rows:
+        household = Household(house_id=houses[(building, str(unit), room)])
+        households.append(household)
+        people.append(Person(household=household, name=name, role="owner", mobile=str(mobile), move_in=move_in))
+    workbook.close()
+    with transaction.atomic():
+        for start_at in range(0, len(households), 1000):
+            batch = households[start_at:start_at + 1000]
+            bulk_create_with_history(batch, Household, batch_size=500, default_user=user, default_change_reason="floor")
+            for person in people[start_at:start_at + 1000]:
+                person.household_id = person.household.pk
+            bulk_create_with_history(people[start_at:start_at + 1000], Person, batch_size=500, default_user=user,
+                                     default_change_reason="floor")
+    seconds = time.perf_counter() - start
+    assert Person.objects.count() == len(people)
+    return {"seconds": seconds, "rows": len(people)}
+
+
+def step_library(path: str) -> dict:
+    import tablib
+
+    from archives.models import Household, Person
+    from spreadsheets.resources.archives import PersonResource
+    from spreadsheets.resources.base import user_context
+
+    _clean_archives()
+    user = _user()
+    start = time.perf_counter()
+    with open(path, "rb") as fileobj:
+        dataset = tablib.Dataset().load(fileobj.read(), format="xlsx")
+    resource = PersonResource()
+    # The library matches columns by their exact header: the template's (translated) headers.
+    columns = dict(resource.columns())
+    dataset.headers = [columns[name].header for name in dataset.headers]
+    resource.import_context = user_context(user, Household)
+    result = resource.import_data(dataset, dry_run=False, use_transactions=True, raise_errors=True)
+    seconds = time.perf_counter() - start
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert Person.objects.count() == len(dataset)
+    return {"seconds": seconds, "rows": len(dataset)}
+
+
+STEPS = {"setup": step_setup, "ours": step_ours, "floor": step_floor, "library": step_library}
+
+
+def child(argv: list[str]) -> None:
+    name, database_url, var, arg = argv
+    django_setup(database_url, var)
+    out = STEPS[name](int(arg) if name == "setup" else arg)
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print("RESULT " + json.dumps(out))
+
+
+def run_step(name: str, database_url: str, var: str, arg) -> dict:
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", name, database_url, var, str(arg)],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    for line in proc.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[7:])
+    raise SystemExit(f"step {name} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+
+
+# --- the spreadsheet -----------------------------------------------------------------------------
+def make_xlsx(path: Path, rows: int) -> None:
+    import datetime
+
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("业主")
+    # Headers by column name (they are also accepted in Chinese and English).
+    sheet.append(["estate", "building", "unit", "room", "name", "role", "mobile", "move_in"])
+    for i in range(rows):
+        sheet.append([
+            "HYY", f"{i // BUILDING_SIZE + 1}栋", "1", f"{i % BUILDING_SIZE:04d}", f"业主{i}", "owner",
+            f"139{i:08d}", datetime.date(2020, 1, 1) + datetime.timedelta(days=i % 1500),
+        ])
+    workbook.save(path)
+
+
+def prepare_postgres() -> bool:
+    try:
+        import psycopg
+    except ImportError:
+        return False
+    try:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS ed_bench_import")
+            conn.execute("CREATE DATABASE ed_bench_import")
+    except Exception as exc:  # PostgreSQL not running here
+        print(f"PostgreSQL skipped: {exc}")
+        return False
+    return True
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(sys.argv[2:])
+        return
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--slice", type=int, default=10_000)
+    parser.add_argument("--backends", default="sqlite,postgres")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="estatedesk-bench-import-"))
+    full, part = work / "households.xlsx", work / "slice.xlsx"
+    make_xlsx(full, args.rows)
+    make_xlsx(part, min(args.slice, args.rows))
+    print(f"{args.rows:,} households with one owner each ({full.stat().st_size / 1e6:.1f} MB .xlsx); "
+          f"(b) on a {min(args.slice, args.rows):,}-row slice, scaled")
+    for backend in args.backends.split(","):
+        if backend == "sqlite":
+            url = f"sqlite:///{work / 'bench.sqlite3'}"
+        elif backend == "postgres":
+            if not prepare_postgres():
+                continue
+            url = PG_URL
+        else:
+            raise SystemExit(f"unknown backend {backend}")
+        var = str(work / f"var-{backend}")
+        Path(var).mkdir(exist_ok=True)
+        run_step("setup", url, var, args.rows)
+        floor = run_step("floor", url, var, full)
+        ours = run_step("ours", url, var, full)
+        library = run_step("library", url, var, part)
+        scaled = library["seconds"] * args.rows / library["rows"]
+        print(f"\n[{backend}]")
+        print(f"  (c) floor  : {floor['seconds']:7.1f} s  {floor['rows'] / floor['seconds']:8.0f} rows/s  peak {floor['peak_mb']:.0f} MB")
+        print(f"  (a) ours   : {ours['seconds']:7.1f} s  {ours['rows'] / ours['seconds']:8.0f} rows/s  peak {ours['peak_mb']:.0f} MB"
+              f"  (check {ours['check_seconds']:.1f} s)")
+        print(f"  (b) library: {scaled:7.1f} s  {library['rows'] / library['seconds']:8.0f} rows/s  peak {library['peak_mb']:.0f} MB"
+              f"  (measured {library['seconds']:.1f} s on {library['rows']:,} rows)")
+        print(f"  (a)/(c) = {ours['seconds'] / floor['seconds']:.2f}  (target <= 1.5)")
+        print(f"  (b)/(a) = {scaled / ours['seconds']:.1f}  (target >= 5)")
+        print(f"  peak (a) = {ours['peak_mb']:.0f} MB  (target < 500)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,23 @@
+"""factory_boy factories of the spreadsheets app."""
+
+import factory
+from django.core.files.base import ContentFile
+
+from estates.factories import UserFactory
+from spreadsheets.models import ImportJob
+
+
+class ImportJobFactory(factory.django.DjangoModelFactory):
+    """An uploaded house list waiting for confirmation."""
+
+    class Meta:
+        model = ImportJob
+
+    user = factory.SubFactory(UserFactory)
+    target = "estates.house"
+    original_name = "houses.csv"
+    file = factory.LazyFunction(lambda: ContentFile("小区代码,楼栋,单元,楼层,房号,建筑面积（m²）\r\nHYY,1栋,1,1,101,88\r\n".encode("utf-8-sig"), name="houses.csv"))
+    status = ImportJob.Status.PREVIEW
+    total = 1
+    checked = 1
+    counts = factory.LazyFunction(lambda: {"new": 1, "changed": 0, "unchanged": 0, "invalid": 0})
