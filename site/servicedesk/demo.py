@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-
 from estates.models import House
+
 from servicedesk import services
 from servicedesk.models import Ticket
 
@@ -17,32 +17,40 @@ ENQUIRIES = ["物业费可以按年缴纳吗？", "装修需要办理哪些手�
 NAMES = ["王先生", "李女士", "张先生", "刘女士", "陈先生", "杨女士"]
 
 
+class _Desk:
+    """The demo desk of one estate: who records, who repairs, which houses."""
+
+    def __init__(self, *, estate, clerk, worker, houses, rng, now):
+        self.estate, self.clerk, self.worker, self.houses, self.rng, self.now = estate, clerk, worker, houses, rng, now
+
+    def intake(self, kind, text, hours_ago, severity="", channel=Ticket.Channel.PHONE):
+        return services.ticket_intake(
+            estate=self.estate, kind=kind, severity=severity, channel=channel, house=self.rng.choice(self.houses),
+            contact_name=self.rng.choice(NAMES), contact_mobile=f"13{self.rng.randint(100000000, 999999999)}",
+            description=text, received_at=self.now - timedelta(hours=hours_ago), by=self.clerk,
+        )
+
+    def dispatch(self, ticket):
+        services.ticket_dispatch(
+            ticket=ticket, assignee=self.worker, contractor="" if self.worker else "鑫达维修公司", by=self.clerk
+        )
+
+
 def load(*, estates, seed):
     rng = random.Random(seed)
     User = get_user_model()
-    users = {u.username: u for u in User.objects.filter(username__in=["clerk", "frontdesk", "maintenance", "supervisor", "clerk_b"])}
+    users = {u.username: u for u in User.objects.filter(username__in=["clerk", "maintenance", "clerk_b"])}
     now = timezone.now()
     for estate in estates:
         clerk = users.get("clerk") if estate.code == "HYY" else users.get("clerk_b")
-        if clerk is None:
-            continue
-        worker = users.get("maintenance") if estate.code == "HYY" else None
         houses = list(House.objects.filter(building__estate=estate).order_by("pk")[:40])
-        if not houses:
+        if clerk is None or not houses:
             continue
-
-        def intake(kind, text, hours_ago, severity="", channel=Ticket.Channel.PHONE):
-            return services.ticket_intake(
-                estate=estate, kind=kind, severity=severity, channel=channel, house=rng.choice(houses),
-                contact_name=rng.choice(NAMES), contact_mobile=f"13{rng.randint(100000000, 999999999)}",
-                description=text, received_at=now - timedelta(hours=hours_ago), by=clerk,
-            )
-
-        def dispatch(ticket):
-            services.ticket_dispatch(
-                ticket=ticket, assignee=worker, contractor="" if worker else "鑫达维修公司", by=clerk
-            )
-
+        desk = _Desk(
+            estate=estate, clerk=clerk, worker=users.get("maintenance") if estate.code == "HYY" else None,
+            houses=houses, rng=rng, now=now,
+        )
+        intake, dispatch = desk.intake, desk.dispatch
         # Repairs: new, dispatched, in progress (late), done (waiting for the visit), closed.
         intake(Ticket.Kind.REPAIR, REPAIRS[0], 2)
         dispatch(intake(Ticket.Kind.REPAIR, REPAIRS[1], 6))

@@ -1,6 +1,6 @@
 """What each role may do at the service desk (merged into the matrix by estates.roles).
 
-- front desk: intake (phone and walk-in) and the board;
+- front desk: intake (phone and walk-in), dispatch of what they take in, the board;
 - clerk: intake, dispatch, feedback, handover, start/finish on the desk's behalf, return visits;
 - steward: return visits of their households;
 - maintenance: sees and progresses only the tickets dispatched to them;
@@ -22,7 +22,9 @@ _ALL = [*_CLERK, "servicedesk.takeover_ticket", "servicedesk.change_serviceclock
         "servicedesk.add_serviceclocksettings"]
 
 ROLE_PERMISSIONS = {
-    FRONT_DESK: [*_DESK, "servicedesk.add_ticket"],
+    # The front desk takes the call and sends the work order out at once (DOMAIN.md: "a work
+    # order is created at once → dispatched"), so it dispatches too.
+    FRONT_DESK: [*_DESK, "servicedesk.add_ticket", "servicedesk.dispatch_ticket"],
     CLERK: _CLERK,
     STEWARD: [*_DESK, "servicedesk.visit_ticket"],
     MAINTENANCE: ["servicedesk.view_ticket", "servicedesk.progress_ticket"],

@@ -163,9 +163,12 @@ def test_shift_handover_page(intake, clerk_a, make_user, estate_a, client_for):
     assert again.status_code == 400
 
 
-def test_front_desk_cannot_dispatch_through_the_page(intake, frontdesk_a, maintenance_a, client_for):
-    ticket = intake(by=frontdesk_a)
-    client = client_for(frontdesk_a)
+def test_a_steward_cannot_dispatch_through_the_page(intake, make_user, estate_a, maintenance_a, client_for):
+    from estates import roles
+
+    steward = make_user(roles.STEWARD, [estate_a], username="steward_a")
+    ticket = intake()
+    client = client_for(steward)
     assert 'id="action-dispatch"' not in client.get(f"/admin/servicedesk/tickets/{ticket.pk}/").content.decode()
     response = client.post(f"/admin/servicedesk/tickets/{ticket.pk}/dispatch/", {"dispatch-assignee": maintenance_a.pk})
     assert response.status_code in (302, 403) and Ticket.objects.get(pk=ticket.pk).status == "new"

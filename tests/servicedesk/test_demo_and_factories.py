@@ -1,6 +1,5 @@
 import factory
 from django.apps import apps
-
 from estates import demo as estates_demo
 from servicedesk import demo, factories
 from servicedesk.models import Ticket

@@ -120,8 +120,11 @@ def test_mobile_is_normalised(intake):
 
 def test_roles(intake, clerk_a, frontdesk_a, maintenance_a, make_user, estate_a, clerk_b, supervisor_a):
     ticket = intake(by=frontdesk_a)
+    steward = make_user(roles.STEWARD, [estate_a], username="steward_a")
     with pytest.raises(PermissionDenied):
-        services.ticket_dispatch(ticket=ticket, assignee=maintenance_a, by=frontdesk_a)
+        services.ticket_dispatch(ticket=ticket, assignee=maintenance_a, by=steward)
+    with pytest.raises(PermissionDenied):
+        services.ticket_close(ticket=ticket, by=frontdesk_a)
     with pytest.raises(PermissionDenied):
         services.ticket_dispatch(ticket=ticket, assignee=maintenance_a, by=clerk_b)  # another estate
     with pytest.raises(PermissionDenied):
