@@ -49,3 +49,29 @@ def log_shown(
         log_personal_data_access(
             user=user, obj=person, fields=shown_fields, action=action, estate=estates.get(person_estate_id)
         )
+
+
+def log_listed(*, user, people: Iterable, fields: Iterable[str] = tuple(MASKS)) -> None:
+    """Log a listing page that showed these people's personal data unmasked: one insert for the page.
+
+    The people must have their household, house and building loaded (the listings' querysets do).
+    """
+    if not can_view_personal_data(user):
+        return
+    from django.contrib.contenttypes.models import ContentType
+
+    from archives.models import Person
+    from estates.models import PersonalDataAccess
+
+    content_type = ContentType.objects.get_for_model(Person)
+    fields = tuple(fields)
+    entries = []
+    for person in people:
+        shown_fields = [f for f in fields if getattr(person, f, "")]
+        if shown_fields:
+            entries.append(PersonalDataAccess(
+                user=user, action=PersonalDataAccess.Action.VIEW, content_type=content_type,
+                object_id=str(person.pk), object_repr=str(person)[:200], fields=", ".join(shown_fields),
+                estate_id=estate_id_of(person),
+            ))
+    PersonalDataAccess.objects.bulk_create(entries)

@@ -27,7 +27,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from archives import views
 from archives.forms import HouseholdForm, PersonForm
 from archives.models import Document, Household, Key, Person, Vehicle
-from archives.privacy import log_shown, shown
+from archives.privacy import log_listed, log_shown, shown
 from archives.validators import normalize_id_number, normalize_plate
 from estates.personal_data import can_view_personal_data, normalize_mobile
 from estates.scoping import EstateScopedViewSetMixin
@@ -76,6 +76,19 @@ class ArchiveIndexView(snippet_views.IndexView):
     id_fields: tuple[str, ...] = ()
     plate_fields: tuple[str, ...] = ()
 
+    def people_listed(self, object_list) -> list:
+        """The people whose personal data this page shows (unmasked for privileged users)."""
+        return []
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        people = self.people_listed(context.get("object_list") or [])
+        if people:
+            log_listed(user=self.request.user, people=people, fields=self.listed_personal_fields)
+        return context
+
+    listed_personal_fields: tuple[str, ...] = ("mobile", "id_number")
+
     def search_queryset(self, queryset):
         if not self.is_searching:
             return queryset
@@ -108,6 +121,25 @@ class ArchiveIndexView(snippet_views.IndexView):
 
 def _index_view(**attrs):
     return type("ArchiveIndexView", (ArchiveIndexView,), attrs)
+
+
+class HouseholdIndexView(ArchiveIndexView):
+    mobile_fields = ("people__mobile",)
+    id_fields = ("people__id_number",)
+    plate_fields = ("vehicles__plate",)
+    #: The listing shows the owners' mobiles, not ID numbers.
+    listed_personal_fields = ("mobile",)
+
+    def people_listed(self, object_list):
+        return [p for household in object_list for p in household.people.all() if p.role == Person.Role.OWNER]
+
+
+class PersonIndexView(ArchiveIndexView):
+    mobile_fields = ("mobile",)
+    id_fields = ("id_number",)
+
+    def people_listed(self, object_list):
+        return list(object_list)
 
 
 # --- History links ------------------------------------------------------------------------------
@@ -228,8 +260,7 @@ class HouseholdViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     list_per_page = 50
     inspect_view_enabled = True
     copy_view_enabled = False
-    index_view_class = _index_view(mobile_fields=("people__mobile",), id_fields=("people__id_number",),
-                                   plate_fields=("vehicles__plate",))
+    index_view_class = HouseholdIndexView
     edit_view_class = HouseholdEditView
     inspect_view_class = HouseholdInspectView
     history_view_class = RedirectingHistoryView
@@ -304,7 +335,7 @@ class PersonViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     list_per_page = 50
     inspect_view_enabled = True
     copy_view_enabled = False
-    index_view_class = _index_view(mobile_fields=("mobile",), id_fields=("id_number",))
+    index_view_class = PersonIndexView
     edit_view_class = PersonEditView
     inspect_view_class = PersonInspectView
     history_view_class = RedirectingHistoryView

@@ -202,13 +202,13 @@ def test_key_and_document_search(client_for, supervisor_a, estate_a, house_a):
 
 
 def test_listing_filters(client_for, supervisor_a, estate_a, household_a):
-    DocumentFactory(estate=estate_a, title="年度报告", category="report", year=2024)
-    DocumentFactory(estate=estate_a, title="会议纪要", category="minutes", year=2026)
+    DocumentFactory(estate=estate_a, title="二〇二四年度总结", category="report", year=2024)
+    DocumentFactory(estate=estate_a, title="第三次业委会记录", category="minutes", year=2026)
     client = client_for(supervisor_a)
     body = client.get(url("document", "list"), {"category": "report"}).content.decode()
-    assert "年度报告" in body and "会议纪要" not in body
+    assert "二〇二四年度总结" in body and "第三次业委会记录" not in body
     body = client.get(url("document", "list"), {"year": "2026"}).content.decode()
-    assert "会议纪要" in body and "年度报告" not in body
+    assert "第三次业委会记录" in body and "二〇二四年度总结" not in body
     body = client.get(url("person", "list"), {"role": "family"}).content.decode()
     assert "李娜" in body and "张伟" not in body
 

@@ -131,3 +131,22 @@ def test_supervisors_read_the_access_log_and_nobody_edits_it(client_for, clerk_a
     entry = PersonalDataAccess.objects.first()
     edit = reverse("wagtailsnippets_estates_personaldataaccess:edit", args=(entry.pk,))
     assert client_for(supervisor_a).get(edit).status_code == 302
+
+
+def test_listings_that_show_personal_data_unmasked_are_logged_per_person(client_for, clerk_a, household_a, owner_a):
+    client = client_for(clerk_a)
+    body = client.get(url("person", "list")).content.decode()
+    assert OWNER_MOBILE in body and OWNER_ID in body
+    assert set(PersonalDataAccess.objects.values_list("object_id", "fields")) == {
+        (str(p.pk), "mobile, id_number") for p in household_a.people.all()
+    }
+    PersonalDataAccess.objects.all().delete()
+    assert OWNER_MOBILE in client.get(url("household", "list")).content.decode()
+    entry = PersonalDataAccess.objects.get()  # only the owner's mobile is listed there
+    assert (entry.object_id, entry.fields, entry.estate) == (str(owner_a.pk), "mobile", household_a.house.building.estate)
+
+
+def test_masked_listings_are_not_logged(client_for, secretary_a, household_a):
+    client_for(secretary_a).get(url("person", "list"))
+    client_for(secretary_a).get(url("household", "list"))
+    assert not PersonalDataAccess.objects.exists()
