@@ -51,8 +51,8 @@ def step_setup(rows: int) -> dict:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
-    from estates.models import Building, Estate, House
     from estates.factories import UserFactory
+    from estates.models import Building, Estate, House
 
     estate = Estate.objects.create(name="和悦苑", code="HYY")
     buildings = Building.objects.bulk_create(
@@ -88,13 +88,12 @@ def _user():
 
 
 def step_ours(path: str) -> dict:
+    from archives.models import Household, Person
     from django.db import transaction
-
     from spreadsheets import engine
     from spreadsheets.reading import SheetReader
     from spreadsheets.resources.archives import PersonResource
     from spreadsheets.resources.base import user_context
-    from archives.models import Household, Person
 
     _clean_archives()
     user = _user()
@@ -111,12 +110,11 @@ def step_ours(path: str) -> dict:
 
 
 def step_floor(path: str) -> dict:
+    from archives.models import Household, Person
     from django.db import transaction
+    from estates.models import House
     from openpyxl import load_workbook
     from simple_history.utils import bulk_create_with_history
-
-    from archives.models import Household, Person
-    from estates.models import House
 
     _clean_archives()
     user = _user()
@@ -126,7 +124,7 @@ def step_floor(path: str) -> dict:
     rows = workbook.worksheets[0].iter_rows(values_only=True)
     next(rows)
     households, people = [], []
-    for estate, building, unit, room, name, role, mobile, move_in in rows:
+    for _estate, building, unit, room, name, _role, mobile, move_in in rows:
         household = Household(house_id=houses[(building, str(unit), room)])
         households.append(household)
         people.append(Person(household=household, name=name, role="owner", mobile=str(mobile), move_in=move_in))
@@ -146,7 +144,6 @@ def step_floor(path: str) -> dict:
 
 def step_library(path: str) -> dict:
     import tablib
-
     from archives.models import Household, Person
     from spreadsheets.resources.archives import PersonResource
     from spreadsheets.resources.base import user_context

@@ -19,9 +19,9 @@ from decimal import Decimal, InvalidOperation
 from django.utils import translation
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
+from estates.personal_data import normalize_mobile
 from import_export import widgets
 
-from estates.personal_data import normalize_mobile
 from spreadsheets.safety import unescape_cell
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)

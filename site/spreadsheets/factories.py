@@ -2,8 +2,8 @@
 
 import factory
 from django.core.files.base import ContentFile
-
 from estates.factories import UserFactory
+
 from spreadsheets.models import ImportJob
 
 

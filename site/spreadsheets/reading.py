@@ -44,7 +44,29 @@ class SheetReader:
             raise SpreadsheetError(_("The file could not be read. Open it in Excel, save it again and retry.")) from None
 
     def count_rows(self) -> int:
-        """Data rows at most (all non-empty rows, the header included): cheap, for the threshold."""
+        """About how many rows (the header included), cheaply, to choose between a request and a
+        background job; the check counts exactly. Reading also proves the file opens."""
+        try:
+            if self.kind == "xlsx":
+                from openpyxl import load_workbook
+
+                self.fileobj.seek(0)
+                workbook = load_workbook(self.fileobj, read_only=True, data_only=True, keep_links=False)
+                try:
+                    sheet = workbook.worksheets[0]
+                    # The <dimension> element, when the writer kept it; else count.
+                    if sheet.max_row and sheet.max_row > 1:
+                        return sheet.max_row
+                finally:
+                    workbook.close()
+            else:
+                self.fileobj.seek(0)
+                text = decode_csv(self.fileobj.read())
+                return sum(1 for line in text.splitlines() if line.strip(" ,;\t"))
+        except SpreadsheetError:
+            raise
+        except Exception:
+            raise SpreadsheetError(_("The file could not be read. Open it in Excel, save it again and retry.")) from None
         return sum(1 for row in self.rows() if any(v not in (None, "") for v in row))
 
     def _xlsx_rows(self) -> Iterator[tuple]:

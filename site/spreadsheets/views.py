@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from wagtail.permissions import policy_registry
-
 from estates.personal_data import log_personal_data_access
 from estates.scoping import is_estate_scoped, scope_queryset
+from wagtail.permissions import policy_registry
+
 from spreadsheets import services, writing
 from spreadsheets.models import ImportJob
 from spreadsheets.registry import Bridge, get_bridge

@@ -3,12 +3,11 @@ listing, fills it, uploads it, reads the preview and confirms; then a large file
 background and she follows its progress bar to the result."""
 
 import pytest
-from django.urls import reverse
-from openpyxl import load_workbook
-
 from archives.models import Person
+from django.urls import reverse
 from estates import roles
 from estates.factories import BuildingFactory, HouseFactory
+from openpyxl import load_workbook
 from spreadsheets import services
 from spreadsheets.models import ImportJob
 

@@ -1,11 +1,16 @@
 """Vehicles, keys, documents (import and export) and the loan register (export only)."""
 
 import pytest
+from archives.factories import (
+    DocumentFactory,
+    HouseholdFactory,
+    KeyFactory,
+    SharedRoomKeyFactory,
+    VehicleFactory,
+)
+from archives.models import Document, Key, Vehicle
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-
-from archives.factories import DocumentFactory, HouseholdFactory, KeyFactory, SharedRoomKeyFactory, VehicleFactory
-from archives.models import Document, Key, Vehicle
 from lending.factories import LoanFactory
 from spreadsheets.models import ImportJob
 from spreadsheets.resources.archives import DocumentResource, KeyResource, VehicleResource

@@ -3,10 +3,9 @@
 import datetime
 
 import pytest
-from django.urls import reverse
-
 from archives.factories import HouseholdFactory, PersonFactory, resident_id
 from archives.models import Household, Person
+from django.urls import reverse
 from estates import roles
 from estates.factories import BuildingFactory, HouseFactory
 from estates.models import PersonalDataAccess

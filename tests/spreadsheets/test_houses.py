@@ -4,7 +4,6 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-
 from estates import roles
 from estates.factories import BuildingFactory, HouseFactory
 from estates.models import Building, House

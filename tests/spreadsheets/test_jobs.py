@@ -3,10 +3,9 @@
 import datetime
 
 import pytest
+from archives.models import Household, Person
 from django.urls import reverse
 from django.utils import timezone
-
-from archives.models import Household, Person
 from estates.factories import BuildingFactory
 from estates.models import House
 from spreadsheets import services

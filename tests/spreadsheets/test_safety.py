@@ -6,7 +6,6 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-
 from estates.models import House
 from spreadsheets.models import ImportJob
 from spreadsheets.safety import escape_cell, unescape_cell

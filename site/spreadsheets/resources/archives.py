@@ -6,14 +6,14 @@ plate; a key (estate code, tag code); a document (estate code, reference number)
 
 from __future__ import annotations
 
+from archives.models import Document, Household, Key, Person, Vehicle
+from archives.validators import normalize_plate
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
-from archives.models import Document, Household, Key, Person, Vehicle
-from archives.validators import normalize_plate
-from estates.personal_data import mask_id_number, mask_mobile
 from estates.models import House
+from estates.personal_data import mask_id_number, mask_mobile
+
 from spreadsheets import cells
 from spreadsheets.resources.base import Column, RowError, SpreadsheetResource, norm, remember_loaded
 

@@ -21,10 +21,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
-from import_export import fields, resources
-
 from estates.personal_data import can_view_personal_data
 from estates.scoping import estate_ids_for
+from import_export import fields, resources
+
 from spreadsheets import cells
 
 

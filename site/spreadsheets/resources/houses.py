@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
 from estates.models import Building, House
+
 from spreadsheets import cells
 from spreadsheets.resources.base import Column, RowError, SpreadsheetResource, norm, remember_loaded
 

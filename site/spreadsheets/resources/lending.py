@@ -4,9 +4,9 @@ services (approval, hand-out, return), never by a spreadsheet."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
-
 from estates.personal_data import mask_id_number, mask_mobile
 from lending.models import Loan
+
 from spreadsheets import cells
 from spreadsheets.resources.base import Column, SpreadsheetResource
 
