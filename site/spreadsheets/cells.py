@@ -27,6 +27,7 @@ from spreadsheets.safety import unescape_cell
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 _DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _BLANK = (None, "")
+_AREA_UNIT = re.compile(r"\s*(m2|m²|平方米|平米)$", re.IGNORECASE)
 
 
 def text_of(value) -> str:
@@ -99,7 +100,7 @@ class DecimalWidget(widgets.DecimalWidget):
             return Decimal(value).quantize(Decimal(1).scaleb(-self.places))
         if isinstance(value, float):
             value = repr(value)
-        text = unicodedata.normalize("NFKC", text_of(value)).replace(",", "").replace("㎡", "").replace("m²", "")
+        text = _AREA_UNIT.sub("", unicodedata.normalize("NFKC", text_of(value)).replace(",", "").strip())
         if text == "":
             return None
         try:
