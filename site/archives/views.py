@@ -103,10 +103,10 @@ class RecordHistoryView(WagtailAdminTemplateMixin, TemplateView):
             )
         for entry in page.object_list:
             model = services.ARCHIVE_MODELS[entry.model_name]
+            # A deleted record comes back from the deleted records (with its children), not version by version.
             entry.can_restore = (
-                entry.action != "-" and _can(user, "change", model) and _can(user, "add", model)
-                if entry.model_name != self.model._meta.model_name or self.object is not None
-                else False
+                self.object is not None and entry.action != "-"
+                and _can(user, "change", model) and _can(user, "add", model)
             )
             entry.restore_url = reverse(
                 "archives_history_restore", args=(entry.model_name, entry.object_id, entry.record.history_id)
