@@ -208,11 +208,13 @@ class SpreadsheetResource(resources.ModelResource):
         codes = {norm(r.values.get("estate")) for r in rows}
         estate_ids = [estates[c].pk for c in codes if c in estates]
         rooms = {cells.text_of(r.values.get(f"{prefix}room")) for r in rows} - {""}
+        buildings = {cells.text_of(r.values.get(f"{prefix}building")) for r in rows} - {""}
         table = {}
         if estate_ids and rooms:
-            for house in House.objects.filter(building__estate_id__in=estate_ids, room__in=rooms).select_related(
-                "building__estate"
-            ):
+            # Estate, building and room narrow it to (about) the houses of the batch.
+            for house in House.objects.filter(
+                building__estate_id__in=estate_ids, building__name__in=buildings, room__in=rooms
+            ).select_related("building__estate"):
                 table[(norm(house.building.estate.code), norm(house.building.name), norm(house.unit), norm(house.room))] = house
         return table
 

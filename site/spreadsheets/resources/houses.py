@@ -48,7 +48,8 @@ class HouseResource(SpreadsheetResource):
         rooms = {cells.text_of(r.values.get("room")) for r in rows} - {""}
         existing = {}
         if ids and rooms:
-            for house in House.objects.filter(building__estate_id__in=ids, room__in=rooms).select_related("building__estate"):
+            houses = House.objects.filter(building__estate_id__in=ids, building__name__in=names, room__in=rooms)
+            for house in houses.select_related("building__estate"):
                 existing[(norm(house.building.estate.code), norm(house.building.name), norm(house.unit), norm(house.room))] = remember_loaded(house)
         ctx.cache["houses"] = existing
 
