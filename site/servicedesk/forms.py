@@ -15,7 +15,7 @@ from estates.personal_data import normalize_mobile, validate_mobile
 from estates.scoping import scope_queryset
 
 from servicedesk.models import Ticket
-from servicedesk.services import desk_handlers, maintenance_staff
+from servicedesk.services import DESK_ROLES, desk_handlers, maintenance_staff
 
 User = get_user_model()
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -148,7 +148,9 @@ class IntakeForm(PlaceMixin, forms.Form):
         if estates.count() == 1:
             self.fields["estate"].initial = estates.first().pk
         self.fields["handler"].queryset = (
-            User.objects.filter(is_active=True, estate_memberships__estate__in=estates).distinct().order_by("username")
+            User.objects.filter(
+                is_active=True, estate_memberships__estate__in=estates, groups__name__in=DESK_ROLES
+            ).distinct().order_by("username")
         )
         self.fields["handler"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
 

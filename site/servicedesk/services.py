@@ -135,11 +135,14 @@ def maintenance_staff(estate: Estate):
     return staff_with_role(estate, roles.MAINTENANCE)
 
 
+#: Who may be a ticket's handler: desk staff (not maintenance, not the secretary).
+DESK_ROLES = [roles.FRONT_DESK, roles.CLERK, roles.SUPERVISOR, roles.ESTATE_MANAGER, roles.STEWARD]
+
+
 def desk_handlers(estate: Estate):
-    """Who may be a ticket's handler: desk staff of the estate (not maintenance, not secretary)."""
-    names = [roles.FRONT_DESK, roles.CLERK, roles.SUPERVISOR, roles.ESTATE_MANAGER, roles.STEWARD]
+    """The desk staff of the estate: who may handle its tickets."""
     return (
-        User.objects.filter(is_active=True, estate_memberships__estate=estate, groups__name__in=names)
+        User.objects.filter(is_active=True, estate_memberships__estate=estate, groups__name__in=DESK_ROLES)
         .distinct()
         .order_by("username")
     )

@@ -19,6 +19,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from estates.personal_data import can_view_personal_data, log_personal_data_access, shown_mobile
@@ -97,16 +98,17 @@ def intake_view(request):
 
 
 # --- admin: a ticket ------------------------------------------------------------------------
+#: Step → (button label, form). Lazy labels: translated per request, not at import.
 ACTIONS = {
-    "dispatch": (_("Dispatch"), forms.DispatchForm),
-    "takeover": (_("Take over"), None),
-    "feedback": (_("Record feedback"), forms.NoteForm),
-    "start": (_("Start the work"), None),
-    "done": (_("Mark done"), forms.DoneForm),
-    "return_visit": (_("Record the return visit"), forms.ReturnVisitForm),
-    "close": (_("Close"), None),
-    "reopen": (_("Reopen"), forms.ReopenForm),
-    "handler": (_("Hand over"), forms.HandlerForm),
+    "dispatch": (gettext_lazy("Dispatch"), forms.DispatchForm),
+    "takeover": (gettext_lazy("Take over"), None),
+    "feedback": (gettext_lazy("Record feedback"), forms.NoteForm),
+    "start": (gettext_lazy("Start the work"), None),
+    "done": (gettext_lazy("Mark done"), forms.DoneForm),
+    "return_visit": (gettext_lazy("Record the return visit"), forms.ReturnVisitForm),
+    "close": (gettext_lazy("Close"), None),
+    "reopen": (gettext_lazy("Reopen"), forms.ReopenForm),
+    "handler": (gettext_lazy("Hand over"), forms.HandlerForm),
 }
 
 

@@ -172,3 +172,34 @@ def test_a_steward_cannot_dispatch_through_the_page(intake, make_user, estate_a,
     assert 'id="action-dispatch"' not in client.get(f"/admin/servicedesk/tickets/{ticket.pk}/").content.decode()
     response = client.post(f"/admin/servicedesk/tickets/{ticket.pk}/dispatch/", {"dispatch-assignee": maintenance_a.pk})
     assert response.status_code in (302, 403) and Ticket.objects.get(pk=ticket.pk).status == "new"
+
+
+def test_clock_settings_are_for_supervisors_of_the_estate(supervisor_a, clerk_a, estate_a, estate_b, client_for):
+    from servicedesk.models import ServiceClockSettings
+
+    data = {
+        "estate": estate_a.pk, "repair_respond_hours": 12, "repair_finish_hours": 36, "repair_return_visit_hours": 24,
+        "complaint_record_hours": 1, "complaint_takeover_hours": 1, "complaint_feedback_hours": 24,
+        "complaint_result_hours": 72, "complaint_return_visit_hours": 72, "suggestion_answer_hours": 72,
+        "enquiry_answer_hours": 1,
+    }
+    url = "/admin/snippets/servicedesk/serviceclocksettings/add/"
+    assert client_for(clerk_a).post(url, data).status_code in (302, 403)
+    assert not ServiceClockSettings.objects.exists()
+    assert client_for(supervisor_a).post(url, {**data, "estate": estate_b.pk}).status_code == 200  # not a choice
+    assert not ServiceClockSettings.objects.exists()
+    assert client_for(supervisor_a).post(url, data).status_code == 302
+    assert ServiceClockSettings.objects.get().repair_finish_hours == 36
+
+
+def test_step_labels_follow_the_users_admin_language(intake, clerk_a, client_for):
+    from wagtail.users.models import UserProfile
+
+    ticket = intake()
+    client = client_for(clerk_a)
+    url = f"/admin/servicedesk/tickets/{ticket.pk}/"
+    assert ">派工</button>" in client.get(url).content.decode()
+    profile = UserProfile.get_for_user(clerk_a)
+    profile.preferred_language = "en"
+    profile.save()
+    assert ">Dispatch</button>" in client.get(url).content.decode()
