@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from estates.models import House
+from estates.personal_data import shown_mobile
 from estates.scoping import scope_queryset, user_can_reach
 from wagtail.admin import messages
 
@@ -26,7 +27,7 @@ from fees.forms import (
     StepForm,
     allowed_manual_steps,
 )
-from fees.models import Payment
+from fees.models import ArrearsCase, Payment
 
 
 def _need(request, *permissions: str) -> None:
@@ -57,6 +58,7 @@ def _render_house(request, house, *, payment_form=None, step_form=None, status=2
         "can_see_steps": user.has_perm("fees.view_chasingstep"),
         "can_reverse": user.has_perm("fees.reverse_payment"),
         "can_edit_contact": user.has_perm("fees.change_arrearscase"),
+        "contact_mobile": shown_mobile(case.contact_mobile, user) if (case := ArrearsCase.objects.filter(house=house).first()) else "",
         "header_title": _("Fees of %(house)s") % {"house": house.label},
         "page_title": _("Fees of %(house)s") % {"house": house.label},
         "page_subtitle": house.building.estate.name,
