@@ -2,7 +2,6 @@
 the front desk hands it out and takes it back, and the board shows each state."""
 
 import pytest
-
 from archives.factories import KeyFactory
 from archives.models import Key
 from estates import roles
@@ -21,7 +20,9 @@ def board_section(page, live_server, section):
     return page.locator(f"#board-{section}")
 
 
-def test_key_request_approve_hand_out_and_return(page, live_server, admin_login, make_user, house_a, estate_a):
+def test_key_request_approve_hand_out_and_return(
+    page, live_server, admin_login, axe_check, make_user, house_a, estate_a
+):
     make_user(roles.CLERK, [estate_a], username="e2e_clerk")
     make_user(roles.SUPERVISOR, [estate_a], username="e2e_supervisor")
     make_user(roles.FRONT_DESK, [estate_a], username="e2e_desk")
@@ -49,6 +50,7 @@ def test_key_request_approve_hand_out_and_return(page, live_server, admin_login,
     page.wait_for_selector("[data-loan-status=approved]")
     approved = board_section(page, live_server, "approved")
     assert approved.locator(f"a[href='/admin/lending/loan/{loan.pk}/']").count() == 1
+    axe_check(page)
 
     # The front desk hands it out...
     switch_user(page, admin_login, "e2e_desk")
