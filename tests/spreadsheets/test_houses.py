@@ -121,3 +121,21 @@ def test_csv_gb18030_round_trip(client_for, supervisor_a, houses_a, upload):
     upload(client_for(supervisor_a), KEY, csv_file(rows, encoding="gb18030"))
     job = ImportJob.objects.get()
     assert job.counts == {"new": 0, "changed": 0, "unchanged": 1, "invalid": 0}, job.errors
+
+
+def test_viewset_mixin_attaches_the_resource_declaratively():
+    from wagtail.snippets.views.snippets import SnippetViewSet
+
+    from spreadsheets import registry
+    from spreadsheets.viewsets import SpreadsheetIndexViewMixin, SpreadsheetViewSetMixin
+
+    class BuildingSheetViewSet(SpreadsheetViewSetMixin, SnippetViewSet):
+        model = Building
+        resource_class = HouseResource
+
+    try:
+        viewset = BuildingSheetViewSet()
+        assert registry.bridge_for_model(Building).resource_class is HouseResource
+        assert issubclass(viewset.index_view_class, SpreadsheetIndexViewMixin)
+    finally:
+        registry._bridges.pop("estates.building", None)
