@@ -10,7 +10,7 @@ Builds N houses in one estate with 11 months of bills (bulk, not timed), then me
           (fees.bulk.insert_rows: executemany of one INSERT, no ORM compilation);
 - sweep:  fees.services.arrears_sweep(): the same aggregate, the arrears cases written, the due
           reminders recorded with their history; then a second sweep the same day (steady state);
-- send:   fees.services.steps_deliver() for 2,000 reminders through notify() (SMS log backend,
+- send:   fees.services.steps_deliver() for 500 reminders through notify() (SMS log backend,
           silenced): the per-message cost, reported as messages/s (not part of the ratio).
 20 % of the houses are overdue (1, 4 or 7 months) and have a contact mobile on file.
 Targets: sweep ≤ 3 × floor; a month's bills for 100,000 houses < 30 s on PostgreSQL.
@@ -86,7 +86,7 @@ def child(backend: str, houses: int, url: str) -> dict:
             bulk.insert_rows(Bill, [
                 {"estate_id": estate.pk, "house_id": hid, "fee_item_id": item.pk, "period": period, "quantity": area,
                  "rate": Decimal("2.50"), "months": 1, "amount": services.money(area * Decimal("2.50")), "paid": 0,
-                 "due_date": period + dt.timedelta(days=15), "issued_at": dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)}
+                 "due_date": period + dt.timedelta(days=15), "issued_at": dt.datetime(2025, 1, 1, tzinfo=dt.UTC)}
                 for hid, area in rows
             ])
     out["setup_s"] = time.perf_counter() - t0
@@ -158,7 +158,7 @@ def child(backend: str, houses: int, url: str) -> dict:
     progress('sweep2_reminders')
 
     t0 = time.perf_counter()
-    sent = services.steps_deliver(estate=estate, limit=2000)
+    sent = services.steps_deliver(estate=estate, limit=500)
     out["send_s"] = time.perf_counter() - t0
     out["sent"] = sent.sent
     progress('sent')

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-
 from estates import roles
 from estates.factories import BuildingFactory, EstateFactory, HouseFactory
 from fees import services

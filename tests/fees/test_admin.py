@@ -303,3 +303,14 @@ def test_readings_import_xlsx_and_refused_files(estate_a, make_house, clerk_a, c
 def test_fee_standards_text_for_the_bulletin(estate_a, property_fee, parking_fee):
     text = services.fee_standards_text(estate=estate_a, on=JAN)
     assert "物业服务费" in text and "2.5" in text and "停车费" in text and "300" in text
+
+
+def test_demo_data_fills_the_board(estate_a, make_house, clerk_a):
+    from fees import demo
+
+    for _ in range(40):
+        make_house()
+    demo.load(estates=[estate_a], seed=2026)
+    assert Bill.objects.filter(estate=estate_a).values("period").distinct().count() == 6
+    assert Payment.objects.filter(estate=estate_a).exists()
+    assert ArrearsCase.objects.filter(estate=estate_a, amount__gt=0).exists()
