@@ -158,5 +158,40 @@ def validate_document(document) -> None:
             ValidationError(_("The household must be in the document's estate."), code="document_estate")
         )
     document.reference = (document.reference or "").strip()
+    upload = document.file
+    if upload and not getattr(upload, "_committed", True):  # a new upload, not the stored file
+        if upload_errors := _upload_errors(upload):
+            errors["file"] = upload_errors
     if errors:
         raise ValidationError(errors)
+
+
+#: Files a document may have (as the Wagtail documents library), and the size limit.
+DOCUMENT_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "csv", "txt", "jpg", "jpeg", "png")
+_MAGIC = {
+    "pdf": (b"%PDF",), "png": (b"\x89PNG",), "jpg": (b"\xff\xd8\xff",), "jpeg": (b"\xff\xd8\xff",),
+    "docx": (b"PK\x03\x04",), "xlsx": (b"PK\x03\x04",), "doc": (b"\xd0\xcf\x11\xe0",), "xls": (b"\xd0\xcf\x11\xe0",),
+}
+
+
+def _upload_errors(upload) -> list[ValidationError]:
+    from django.conf import settings
+
+    max_mb = getattr(settings, "ARCHIVES_MAX_UPLOAD_MB", 20)
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    if extension not in DOCUMENT_EXTENSIONS:
+        return [ValidationError(
+            _("Files of this type cannot be filed. Allowed: %(types)s.") % {"types": ", ".join(DOCUMENT_EXTENSIONS)},
+            code="file_type",
+        )]
+    if upload.size > max_mb * 1024 * 1024:
+        return [ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": max_mb}, code="file_size")]
+    if extension in _MAGIC:
+        upload.seek(0)
+        head = upload.read(8)
+        upload.seek(0)
+        if not head.startswith(_MAGIC[extension]):
+            return [ValidationError(
+                _("The file's content does not match its extension .%(ext)s.") % {"ext": extension}, code="file_content"
+            )]
+    return []

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -196,3 +196,24 @@ class RestoreDeletedView(View):
         messages.success(request, _("“%(record)s” has been restored.") % {"record": instance})
         target = _snippet_url(model, "edit", instance.pk) if _can(request.user, "change", model) else None
         return redirect(target or reverse("archives_history", args=(model_name, instance.pk)))
+
+
+def document_file(request, pk: int):
+    """The electronic file of a document, for users who may view it in its estate (never a public URL)."""
+    from archives.models import Document
+    from estates.scoping import scope_queryset
+
+    if not _can(request.user, "view", Document):
+        raise PermissionDenied
+    document = get_object_or_404(scope_queryset(Document.objects.all(), request.user), pk=pk)
+    if not document.file:
+        raise Http404
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
+
+
+def document_file_url(document) -> str:
+    return reverse("archives_document_file", args=(document.pk,))

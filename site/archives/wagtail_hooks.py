@@ -14,6 +14,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -415,6 +416,14 @@ class KeyViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     ]
 
 
+class DocumentInspectView(HistoryButtonMixin, snippet_views.InspectView):
+    def get_file_display_value(self):
+        if not self.object.file:
+            return "—"
+        return format_html('<a href="{}">{}</a>', views.document_file_url(self.object),
+                           self.object.file.name.rsplit("/", 1)[-1])
+
+
 class DocumentViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     model = Document
     icon = "doc-full"
@@ -432,7 +441,7 @@ class DocumentViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     copy_view_enabled = False
     index_view_class = _index_view()
     edit_view_class = ArchiveEditView
-    inspect_view_class = ArchiveInspectView
+    inspect_view_class = DocumentInspectView
     history_view_class = RedirectingHistoryView
     queryset = Document.objects.select_related("estate", "household__house__building")
     panels = [
@@ -478,6 +487,7 @@ def register_archives_urls():
             views.RestoreVersionView.as_view(), name="archives_history_restore",
         ),
         path("archives/deleted/", views.DeletedRecordsView.as_view(), name="archives_deleted"),
+        path("archives/document/<int:pk>/file/", views.document_file, name="archives_document_file"),
         path(
             "archives/deleted/<str:model_name>/<int:pk>/restore/",
             views.RestoreDeletedView.as_view(), name="archives_deleted_restore",
