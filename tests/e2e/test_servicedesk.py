@@ -102,3 +102,6 @@ def test_repair_call_to_closed_ticket_moves_the_kpis(page, phone_page, live_serv
     phone_page.wait_for_selector("#ticket-status")
     assert phone_page.locator("#ticket-status").inner_text().strip() == "已关闭"
     axe_check(phone_page)
+    phone_page.goto(f"{base}/service/report/")
+    phone_page.wait_for_selector("input[name=contact_mobile]")
+    axe_check(phone_page)
