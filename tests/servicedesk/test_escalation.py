@@ -119,3 +119,35 @@ def test_warn_share_is_a_setting(intake, clerk_a, frozen, mailoutbox, settings):
     frozen.move_to(T0 + timedelta(minutes=31))
     run()
     assert recipients(mailoutbox) == [clerk_a.email]
+
+
+def test_estate_specific_numbers_drive_the_escalation(intake, clerk_a, supervisor_a, estate_a, frozen, mailoutbox):
+    from servicedesk.factories import ServiceClockSettingsFactory
+
+    ServiceClockSettingsFactory(estate=estate_a, enquiry_answer_hours=2)
+    intake(kind="enquiry")
+    frozen.move_to(T0 + timedelta(minutes=90))  # 75 % of 2 h
+    run()
+    assert mailoutbox == []
+    frozen.move_to(T0 + timedelta(minutes=96))  # 80 %
+    run()
+    assert recipients(mailoutbox) == [clerk_a.email]
+    frozen.move_to(T0 + 2 * H)
+    run()
+    assert supervisor_a.email in recipients(mailoutbox)
+
+
+def test_a_reopened_repair_escalates_on_its_new_clock(intake, clerk_a, supervisor_a, maintenance_a, frozen, mailoutbox):
+    ticket = intake()
+    services.ticket_dispatch(ticket=ticket, assignee=maintenance_a, by=clerk_a)
+    services.ticket_start(ticket=ticket, by=maintenance_a)
+    frozen.move_to(T0 + 10 * H)
+    services.ticket_done(ticket=ticket, result="ok", by=maintenance_a)
+    services.ticket_return_visit(ticket=ticket, satisfaction=1, owner_confirmed=False, by=clerk_a)
+    services.ticket_reopen(ticket=ticket, reason="没修好", by=clerk_a)
+    new_finish = ticket.clocks.get(kind="finish", cycle=2)
+    frozen.move_to(T0 + 10 * H + 48 * H)  # the first finish clock's time is long gone; the new one runs out now
+    run()
+    escalated = set(ClockEscalation.objects.values_list("clock_id", "level"))
+    assert escalated == {(new_finish.pk, 1), (new_finish.pk, 2)}
+    assert supervisor_a.email in recipients(mailoutbox)
