@@ -162,3 +162,11 @@ def test_restoring_deleted_records_needs_the_add_permission(client_for, supervis
     assert reverse("archives_deleted_restore", args=("household", pk)) not in body
     assert client.post(reverse("archives_deleted_restore", args=("household", pk))).status_code in (302, 403)
     assert not Household.objects.exists()
+
+
+def test_archives_menu_offers_deleted_records(client_for, clerk_a, make_user, estate_a):
+    body = client_for(clerk_a).get(reverse("wagtailadmin_home")).content.decode()
+    assert reverse("archives_deleted") in body
+    assert reverse("wagtailsnippets_archives_household:list") in body
+    nobody = make_user(None, [estate_a])
+    assert client_for(nobody).get(reverse("archives_deleted")).status_code in (302, 403)
