@@ -57,7 +57,8 @@ def insert_rows(model, rows: list[dict]) -> int:
 
 
 def copy_history(model, *, where: str, params: list, user=None, reason: str = "", when: dt.datetime | None = None) -> None:
-    """Write the "+" (created) history rows of the rows matching ``where`` that have none yet."""
+    """Write the "+" (created) history rows of the rows matching ``where``: the caller narrows it
+    to the rows it has just inserted (by the timestamp it gave them, under its lock)."""
     from django.utils import timezone
 
     history = model.history.model
@@ -82,8 +83,7 @@ def copy_history(model, *, where: str, params: list, user=None, reason: str = ""
             columns.append(qn(field.column))
             values.append(f"b.{qn(source[field.attname])}")
     sql = (
-        f"INSERT INTO {history_table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM {table} b "
-        f"WHERE {where} AND NOT EXISTS (SELECT 1 FROM {history_table} h WHERE h.{qn('id')} = b.{qn('id')})"
+        f"INSERT INTO {history_table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM {table} b WHERE {where}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*extra, *params])

@@ -179,8 +179,10 @@ def bills_issue(*, estate: Estate, period: dt.date, by=None) -> int:
                 })
             bulk.insert_rows(Bill, bills)
             bulk.copy_history(
-                Bill, where="b.fee_item_id = %s AND b.period = %s",
-                params=[item.pk, connection.ops.adapt_datefield_value(period)], user=by, reason="issued",
+                Bill, where="b.fee_item_id = %s AND b.period = %s AND b.issued_at = %s",
+                params=[item.pk, connection.ops.adapt_datefield_value(period),
+                        connection.ops.adapt_datetimefield_value(issued_at)],
+                user=by, reason="issued", when=issued_at,
             )
             created += len(bills)
         run.bills_issued_at = timezone.now()
@@ -496,8 +498,9 @@ def _refresh(*, estate: Estate, today: dt.date, now: dt.datetime, house_ids: lis
     if reminders:
         bulk.insert_rows(ChasingStep, reminders)
         bulk.copy_history(
-            ChasingStep, where="b.estate_id = %s AND b.step = %s AND b.period = %s",
-            params=[estate.pk, Step.REMINDER, connection.ops.adapt_datefield_value(period)], reason="sweep", when=now,
+            ChasingStep, where="b.estate_id = %s AND b.step = %s AND b.period = %s AND b.done_at = %s",
+            params=[estate.pk, Step.REMINDER, connection.ops.adapt_datefield_value(period),
+                    connection.ops.adapt_datetimefield_value(now)], reason="sweep", when=now,
         )
     result.cases_open = len(rows)
     result.cases_created = len(to_create)
@@ -592,8 +595,9 @@ def notices_record(*, estate: Estate, period: dt.date) -> int:
     with transaction.atomic():
         bulk.insert_rows(ChasingStep, notices)
         bulk.copy_history(
-            ChasingStep, where="b.estate_id = %s AND b.step = %s AND b.period = %s",
-            params=[estate.pk, Step.NOTICE, connection.ops.adapt_datefield_value(period)], reason="monthly notice",
+            ChasingStep, where="b.estate_id = %s AND b.step = %s AND b.period = %s AND b.done_at = %s",
+            params=[estate.pk, Step.NOTICE, connection.ops.adapt_datefield_value(period),
+                    connection.ops.adapt_datetimefield_value(now)], reason="monthly notice",
             when=now,
         )
     return len(notices)
