@@ -7,6 +7,7 @@ from estates.scoping import EstateScopedViewSetMixin, estate_ids_for
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetViewSetGroup
@@ -61,7 +62,7 @@ class EventSignupViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     model = EventSignup
     icon = "user"
     #: Mobiles are never listed in full here; the event report unmasks them for those allowed.
-    list_display = ["name", "event", "house", "masked_mobile", "people", "created_at"]
+    list_display = ["name", "event", "house", Column("masked_mobile", label=_("mobile")), "people", "created_at"]
     list_filter = ["event"]
     search_fields = ["name", "mobile"]
     queryset = EventSignup.objects.select_related("event", "house__building")
