@@ -250,15 +250,3 @@ MIDDLEWARE.insert(
 BULLETIN_CACHE_SECONDS = 600
 #: Sign-up and satisfaction form posts allowed per client address within the window (s).
 BULLETIN_RATE_LIMIT = (10, 600)
-
-# --- bulletin: anonymous bulletin pages are answered from the cache right after WhiteNoise,
-# before sessions and auth run (see site/bulletin/cache.py). It only serves and stores pages that
-# the bulletin marked cacheable, for requests without a session cookie.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
-    "bulletin.cache.AnonymousPageCacheMiddleware",
-)
-#: Longest time (s) an anonymous bulletin page stays cached; publishing invalidates it earlier.
-BULLETIN_CACHE_SECONDS = 600
-#: Sign-up and satisfaction form posts allowed per client address within the window (s).
-BULLETIN_RATE_LIMIT = (10, 600)
