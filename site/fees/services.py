@@ -511,8 +511,8 @@ def _refresh(*, estate: Estate, today: dt.date, now: dt.datetime, house_ids: lis
 
 
 def _update_cases(cases: list[ArrearsCase], now: dt.datetime) -> None:
-    """One UPDATE statement run for many rows (executemany): much faster than bulk_update's
-    CASE WHEN for thousands of cases, on SQLite and PostgreSQL alike."""
+    """Many cases updated at once, much faster than bulk_update's CASE WHEN for thousands of
+    rows: one UPDATE run by executemany on SQLite; COPY + UPDATE … FROM on PostgreSQL."""
     if not cases:
         return
     fields = [ArrearsCase._meta.get_field(name) for name in [*CASE_FIELDS, "updated_at"]]
@@ -524,20 +524,21 @@ def _update_cases(cases: list[ArrearsCase], now: dt.datetime) -> None:
         case.updated_at = now
         params.append([f.get_db_prep_save(getattr(case, f.attname), connection) for f in fields] + [case.pk])
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One UPDATE … FROM (VALUES …) per 1,000 cases: a round trip per row is the cost there.
+        if connection.vendor == "postgresql" and len(params) >= 200:
+            # COPY the new values into a temporary table, then one UPDATE … FROM it: a round
+            # trip per row (or a huge VALUES list to plan) is what costs on PostgreSQL.
             qn = connection.ops.quote_name
-            casts = [f.db_type(connection).split("(")[0] for f in fields] + ["bigint"]
-            names = [qn(f.column) for f in fields]
-            sets = ", ".join(f"{name} = v.c{i}" for i, name in enumerate(names))
-            row_sql = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
-            for start in range(0, len(params), 1000):
-                chunk = params[start:start + 1000]
-                cursor.execute(
-                    f"UPDATE {table} SET {sets} FROM (VALUES {', '.join([row_sql] * len(chunk))}) "
-                    f"AS v({', '.join(f'c{i}' for i in range(len(fields)))}, id) WHERE {table}.{qn('id')} = v.id",
-                    [value for row in chunk for value in row],
-                )
+            columns = [qn(f.column) for f in fields] + [qn("id")]
+            cursor.execute("DROP TABLE IF EXISTS fees_case_update")
+            cursor.execute(
+                f"CREATE TEMP TABLE fees_case_update ON COMMIT DROP AS SELECT {', '.join(columns)} "
+                f"FROM {table} WITH NO DATA"
+            )
+            with cursor.cursor.copy(f"COPY fees_case_update ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in params:
+                    copy.write_row(row)
+            sets = ", ".join(f"{c} = u.{c}" for c in columns[:-1])
+            cursor.execute(f"UPDATE {table} SET {sets} FROM fees_case_update u WHERE {table}.{qn('id')} = u.{qn('id')}")
         else:
             for start in range(0, len(params), 5000):
                 cursor.executemany(sql, params[start:start + 5000])

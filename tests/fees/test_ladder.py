@@ -218,3 +218,17 @@ def test_next_step_rules():
     assert ns(months=9, large_account=False, since_opened={Step.LAWSUIT}, this_period=set()) == ""
     assert ladder.current_step({Step.NOTICE, Step.REMINDER, Step.VISIT, Step.CALL}) == Step.VISIT
     assert ladder.is_large_account(Decimal("101"), Decimal("10000")) and not ladder.is_large_account(100, 10000)
+
+
+@pytest.mark.django_db
+def test_sweep_updates_many_cases_at_once(estate_a, property_fee, make_house):
+    """Above 200 changed cases PostgreSQL takes the COPY + UPDATE … FROM path; same result."""
+    houses = [make_house(area="80.00") for _ in range(230)]
+    ArrearsCase.objects.bulk_create([ArrearsCase(estate=estate_a, house=h, contact_mobile="13900000000") for h in houses])
+    with time_machine.travel(at(2026, 2, 20), tick=False):
+        services.bills_issue(estate=estate_a, period=dt.date(2026, 1, 1))
+        result = services.arrears_sweep(estate=estate_a)
+    assert result.cases_updated == 230 and result.reminders_recorded == 230
+    assert set(ArrearsCase.objects.values_list("amount", "months", "next_step")) == {(Decimal("200.00"), 1, "")}
+    assert set(ArrearsCase.objects.values_list("current_step", flat=True)) == {Step.REMINDER}
+    assert ChasingStep.history.filter(history_type="+", step=Step.REMINDER).count() == 230
