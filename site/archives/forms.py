@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from archives.models import Household
@@ -64,3 +65,32 @@ class HouseholdForm(EstateScopedAdminForm):
             for form in people.forms:
                 if isinstance(form, PersonForm) and not form.masked_values:
                     form.apply_masks()
+
+
+class KeyForm(EstateScopedAdminForm):
+    """A key's "lent out" status belongs to the borrowing register (lending.services): the form
+    neither sets it nor takes a lent-out key back, so the status always agrees with the register."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from archives.models import Key
+
+        status = self.fields.get("status")
+        if status is None:
+            return
+        self.was_out = bool(self.instance.pk) and self.instance.status == Key.Status.LENT_OUT
+        if self.was_out:
+            status.disabled = True
+            status.help_text = _("This key is out on loan: it comes back through the borrowing register.")
+        else:
+            status.choices = [c for c in status.choices if c[0] != Key.Status.LENT_OUT]
+
+    def clean_status(self):
+        from archives.models import Key
+
+        value = self.cleaned_data.get("status")
+        if self.was_out:
+            return Key.Status.LENT_OUT
+        if value == Key.Status.LENT_OUT:
+            raise ValidationError(_("A key is lent out only through the borrowing register."))
+        return value

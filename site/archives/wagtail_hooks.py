@@ -26,7 +26,7 @@ from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from archives import views
-from archives.forms import HouseholdForm, PersonForm
+from archives.forms import HouseholdForm, KeyForm, PersonForm
 from archives.models import Document, Household, Key, Person, Vehicle
 from archives.privacy import log_listed, log_shown, shown
 from archives.validators import normalize_id_number, normalize_plate
@@ -407,13 +407,16 @@ class KeyViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     inspect_view_class = ArchiveInspectView
     history_view_class = RedirectingHistoryView
     queryset = Key.objects.select_related("estate", "opens_house__building")
-    panels = [
-        FieldRowPanel([FieldPanel("estate"), FieldPanel("tag")]),
-        FieldRowPanel([FieldPanel("opens_house"), FieldPanel("opens_room")], heading=_("What it opens")),
-        FieldRowPanel([FieldPanel("cabinet"), FieldPanel("slot"), FieldPanel("copies")]),
-        FieldPanel("status"),
-        FieldPanel("notes"),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("estate"), FieldPanel("tag")]),
+            FieldRowPanel([FieldPanel("opens_house"), FieldPanel("opens_room")], heading=_("What it opens")),
+            FieldRowPanel([FieldPanel("cabinet"), FieldPanel("slot"), FieldPanel("copies")]),
+            FieldPanel("status"),
+            FieldPanel("notes"),
+        ],
+        base_form_class=KeyForm,
+    )
 
 
 class DocumentInspectView(HistoryButtonMixin, snippet_views.InspectView):
