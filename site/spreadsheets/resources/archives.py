@@ -84,7 +84,8 @@ class PersonResource(SpreadsheetResource):
         houses = self.houses_for(rows, ctx)
         ctx.cache["houses"] = houses
         households = _households_for(list(houses.values()), ctx)
-        saved = [h.pk for h in households.values() if h.pk]
+        # Only this batch's households: the cache holds every household seen so far.
+        saved = [households[h.pk].pk for h in houses.values() if households[h.pk].pk]
         names = {cells.text_of(r.values.get("name")) for r in rows}
         people = {}
         for person in Person.objects.filter(household_id__in=saved, name__in=names):
