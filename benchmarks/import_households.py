@@ -234,7 +234,7 @@ def main() -> None:
     make_xlsx(full, args.rows)
     make_xlsx(part, min(args.slice, args.rows))
     print(f"{args.rows:,} households with one owner each ({full.stat().st_size / 1e6:.1f} MB .xlsx); "
-          f"(b) on a {min(args.slice, args.rows):,}-row slice, scaled")
+          f"(b) on a {min(args.slice, args.rows):,}-row slice, scaled", flush=True)
     for backend in args.backends.split(","):
         if backend == "sqlite":
             url = f"sqlite:///{work / 'bench.sqlite3'}"
@@ -248,8 +248,11 @@ def main() -> None:
         Path(var).mkdir(exist_ok=True)
         run_step("setup", url, var, args.rows)
         floor = run_step("floor", url, var, full)
+        print(f"  [{backend}] (c) {floor}", flush=True)
         ours = run_step("ours", url, var, full)
+        print(f"  [{backend}] (a) {ours}", flush=True)
         library = run_step("library", url, var, part)
+        print(f"  [{backend}] (b) {library}", flush=True)
         scaled = library["seconds"] * args.rows / library["rows"]
         print(f"\n[{backend}]")
         print(f"  (c) floor  : {floor['seconds']:7.1f} s  {floor['rows'] / floor['seconds']:8.0f} rows/s  peak {floor['peak_mb']:.0f} MB")
@@ -259,7 +262,7 @@ def main() -> None:
               f"  (measured {library['seconds']:.1f} s on {library['rows']:,} rows)")
         print(f"  (a)/(c) = {ours['seconds'] / floor['seconds']:.2f}  (target <= 1.5)")
         print(f"  (b)/(a) = {scaled / ours['seconds']:.1f}  (target >= 5)")
-        print(f"  peak (a) = {ours['peak_mb']:.0f} MB  (target < 500)")
+        print(f"  peak (a) = {ours['peak_mb']:.0f} MB  (target < 500)", flush=True)
 
 
 if __name__ == "__main__":
