@@ -42,7 +42,8 @@ def _households_for(houses: list[House], ctx) -> dict[int, Household]:
             table[household.house_id] = household
         for house in houses:
             if house.pk not in table:
-                table[house.pk] = Household(house=house)
+                # By id: a new household need not keep its house (and building, estate) alive.
+                table[house.pk] = Household(house_id=house.pk)
     return table
 
 
