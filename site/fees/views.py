@@ -237,3 +237,35 @@ def collection(request):
         "issue_url": reverse("fees_issue"),
         "header_title": _("Collection rate"), "page_title": _("Collection rate"), "header_icon": "table",
     })
+
+
+@login_required
+def publish_standards(request):
+    """Publish the fee standards of one of the user's estates to its bulletin (收费公示)."""
+    _need(request, "fees.view_feeitem")
+    from estates.models import Estate
+
+    estates = scope_queryset(Estate.objects.all(), request.user)
+    estate = None
+    raw = request.POST.get("estate") or request.GET.get("estate")
+    if raw:
+        estate = estates.filter(pk=raw).first() if str(raw).isdigit() else None
+        if estate is None:
+            raise Http404
+    status = 200
+    if request.method == "POST" and estate is not None:
+        try:
+            notice = services.fee_standards_publish(estate=estate, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            status = 400
+        else:
+            messages.success(request, _("The fee standards of %(estate)s are published on its bulletin.")
+                             % {"estate": estate.name})
+            return redirect("wagtailadmin_pages:edit", notice.pk)
+    return TemplateResponse(request, "fees/publish_standards.html", {
+        "estates": estates, "estate": estate,
+        "preview": services.fee_standards_text(estate=estate) if estate else "",
+        "header_title": _("Publish the fee standards"), "page_title": _("Publish the fee standards"),
+        "header_icon": "doc-full",
+    }, status=status)

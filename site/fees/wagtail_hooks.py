@@ -200,6 +200,7 @@ def register_fees_urls():
         path("fees/readings/import/", views.readings_import, name="fees_readings_import"),
         path("fees/issue/", views.issue_bills, name="fees_issue"),
         path("fees/collection/", views.collection, name="fees_collection"),
+        path("fees/standards/publish/", views.publish_standards, name="fees_publish_standards"),
     ]
 
 
@@ -224,6 +225,14 @@ def readings_menu_item():
     return PermissionMenuItem(
         _("Import meter readings"), reverse("fees_readings_import"), icon_name="upload", order=320,
         permission="fees.add_meterreading",
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def publish_standards_menu_item():
+    return PermissionMenuItem(
+        _("Publish the fee standards"), reverse("fees_publish_standards"), icon_name="doc-full", order=330,
+        permission="fees.view_feeitem",
     )
 
 
