@@ -19,6 +19,7 @@ least 5x faster than (b); peak memory under 500 MB.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import resource
@@ -119,6 +120,8 @@ def step_floor(path: str) -> dict:
     _clean_archives()
     user = _user()
     houses = {(h.building.name, h.unit, h.room): h.pk for h in House.objects.select_related("building")}
+    # The floor gets the same treatment as (a): the cyclic garbage collector paused.
+    gc.disable()
     start = time.perf_counter()
     workbook = load_workbook(path, read_only=True)
     rows = workbook.worksheets[0].iter_rows(values_only=True)
