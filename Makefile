@@ -62,10 +62,8 @@ messages: install
 
 # docs/roles.md is generated from the roles.py of every app (a test checks it is current).
 roles-doc: install
-	cd site && DJANGO_SETTINGS_MODULE=estatedesk.settings.test ../$(PY) -c "import django; django.setup(); \
-	  from django.test.utils import setup_test_environment, get_runner; from django.conf import settings; \
-	  from django.test.runner import DiscoverRunner; r = DiscoverRunner(verbosity=0); old = r.setup_databases(); \
-	  from django.core.management import call_command; call_command('roles_doc'); r.teardown_databases(old)"
+	tmp=$$(mktemp -d) && cd site && ESTATEDESK_VAR_DIR=$$tmp ../$(PY) manage.py migrate --no-input -v0 \
+	  && ESTATEDESK_VAR_DIR=$$tmp ../$(PY) manage.py roles_doc && rm -rf $$tmp
 
 clean:
 	rm -rf var $(VENV)
