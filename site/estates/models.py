@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Estate(models.Model):
@@ -81,6 +82,9 @@ class House(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.VACANT, db_index=True)
     use = models.CharField(_("use"), max_length=20, choices=Use.choices, default=Use.RESIDENTIAL, db_index=True)
+
+    #: Field-level history (who changed what, when), for admin edits and imports alike.
+    history = HistoricalRecords(verbose_name=_("house history"))
 
     estate_lookup = "building__estate"
 

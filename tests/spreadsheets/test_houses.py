@@ -92,6 +92,13 @@ def test_import_preview_confirm_creates_and_changes(client_for, supervisor_a, ho
     assert house.area == Decimal("99.00") and house.status == "vacant"
     assert House.objects.get(building__name="2栋", room="301").building.estate.code == "HYY"
     assert Building.objects.filter(name="2栋").count() == 1
+    # History for imported rows: the importing user and a reason naming the file.
+    changed = house.history.latest()
+    assert changed.history_user == supervisor_a and changed.history_type == "~"
+    assert job.original_name in changed.history_change_reason
+    created = House.objects.get(room="301").history.get()
+    assert created.history_type == "+" and created.history_user == supervisor_a
+    assert not House.objects.get(room="102").history.filter(history_type="~").exists()  # unchanged row
 
 
 def test_clerk_cannot_import_into_another_estate(client_for, clerk_a, estate_b, upload):
