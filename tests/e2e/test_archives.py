@@ -8,7 +8,7 @@ from django.urls import reverse
 from archives.models import Household, Person
 from estates import roles
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def switch_user(page, admin_login, username):

@@ -2,6 +2,7 @@
 admin and an anonymous reader finds it on a phone in both languages; an owner signs up for an
 event and later rates it."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -23,10 +24,21 @@ def estate():
 
 
 def _type_rich_text(page, field_name, text):
-    root = page.locator(f"#panel-child-content-{field_name}-content .DraftEditor-root, "
-                        f"[data-contentpath='{field_name}'] .DraftEditor-root").first
-    root.click()
+    """Type into a Draftail editor and wait until the editor really holds the text."""
+    from playwright.sync_api import expect
+
+    editor = page.locator(
+        f"#panel-child-content-{field_name}-content [contenteditable='true'], "
+        f"[data-contentpath='{field_name}'] [contenteditable='true']"
+    ).first
+    editor.scroll_into_view_if_needed()
+    editor.click()
+    expect(editor).to_be_focused()
     page.keyboard.type(text)
+    expect(editor).to_contain_text(text)
+    # Draftail writes its content to the hidden form input on a debounce: wait for it, or a
+    # quick submit would save the field empty.
+    expect(page.locator(f"input[name='{field_name}']")).to_have_value(re.compile(re.escape(text)))
 
 
 def test_secretary_publishes_bilingual_notice_and_reader_finds_it_on_a_phone(
@@ -51,6 +63,7 @@ def test_secretary_publishes_bilingual_notice_and_reader_finds_it_on_a_phone(
     page.wait_for_url("**/admin/pages/**")
     notice = NoticePage.objects.get(title="小区停水通知")
     assert notice.live and notice.title_en == "Water outage notice" and notice.estate_id == estate.pk
+    assert "No water in building 3" in notice.body_en
 
     reader = phone_page
     reader.goto(live_server.url + "/")

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from estates import roles
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_clerk_is_scoped_to_her_estate_and_can_switch_to_english(

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from spreadsheets import services
 from spreadsheets.models import ImportJob
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 class WorkerDied(BaseException):
