@@ -10,17 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from estates.personal_data import can_view_personal_data, log_personal_data_access, mask_mobile
 from openpyxl import Workbook
+from spreadsheets.safety import escape_cell  # CWE-1236: one rule for every export
 
 from bulletin.models import EventPage, EventSignup
-
-#: CWE-1236: a leading = + - @ tab or CR makes a spreadsheet evaluate the cell.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def signup_rows(*, event: EventPage, user) -> tuple[list[str], list[list]]:
@@ -46,14 +38,14 @@ def signup_rows(*, event: EventPage, user) -> tuple[list[str], list[list]]:
             user=user, obj=event, fields=["mobile"], action="export", estate=event.estate,
             detail=f"event sign-ups {event.pk}",
         )
-    return header, [[safe_cell(v) for v in row] for row in rows]
+    return header, [[escape_cell(v) for v in row] for row in rows]
 
 
 def as_xlsx(header, rows) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "signups"
-    sheet.append([safe_cell(h) for h in header])
+    sheet.append([escape_cell(h) for h in header])
     for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()

@@ -5,6 +5,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from estates.personal_data import can_view_personal_data, log_personal_data_access, mask_mobile
 from estates.scoping import EstateScopedViewSetMixin
+from spreadsheets.safety import escape_cell  # CWE-1236: one rule for every export
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
@@ -15,15 +16,6 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetVi
 from fees import views
 from fees.forms import ArrearsCaseAdminForm, FeeRateAdminForm
 from fees.models import ArrearsCase, Bill, ChasingStep, FeeItem, FeeRate, MeterReading, Payment
-
-#: Spreadsheet cells starting with these are read as formulas (CWE-1236): prefix a quote.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _house_url(obj):

@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from estates.personal_data import can_view_personal_data, log_personal_data_access, shown_mobile
 from estates.scoping import scope_queryset
+from spreadsheets.safety import escape_cell  # CWE-1236: one rule for every export
 from wagtail.admin import messages
 
 from servicedesk import forms, selectors, services
@@ -300,13 +301,6 @@ def handover_view(request):
 
 
 # --- admin: KPIs ----------------------------------------------------------------------------
-def _escape_cell(value):
-    """Spreadsheet formula injection (CWE-1236): text starting with = + - @ tab CR is quoted."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @login_required
 def kpi_view(request):
     _require_perm(request.user, "view_servicedesk_kpi")
@@ -334,12 +328,12 @@ def kpi_view(request):
             buffer = io.StringIO()
             writer = csv.writer(buffer)
             writer.writerow(header)
-            writer.writerows([[_escape_cell(v) for v in line] for line in body])
+            writer.writerows([[escape_cell(v) for v in line] for line in body])
             response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
         else:
             dataset = tablib.Dataset(headers=header, title=f"{month:%Y-%m}")
             for line in body:
-                dataset.append([_escape_cell(v) for v in line])
+                dataset.append([escape_cell(v) for v in line])
             response = HttpResponse(
                 dataset.export("xlsx"),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
