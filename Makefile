@@ -26,10 +26,7 @@ run: install
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) load_demo
 	@echo "Admin: http://127.0.0.1:8000/admin/   Bulletin: http://127.0.0.1:8000/"
-	@trap 'kill 0' INT TERM EXIT; \
-	  (cd site && ../$(PY) manage.py run_huey --quiet) & \
-	  (cd site && ../$(PY) manage.py runserver 127.0.0.1:8000) & \
-	  wait
+	$(PY) scripts/run_dev.py
 
 # The test suite on the embedded defaults (SQLite, SqliteHuey in immediate mode).
 test: install
