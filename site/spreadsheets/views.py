@@ -229,39 +229,28 @@ def job_progress_json(request, pk: int):
 @require_POST
 def job_confirm(request, pk: int):
     job = _job_for(request, pk)
-    bridge = get_bridge(job.target)
-    if not services.user_may_import(request.user, bridge):
+    if not services.user_may_import(request.user, get_bridge(job.target)):
         raise PermissionDenied
-    try:
-        services.import_job_confirm(job=job, mode=request.POST.get("mode", ImportJob.Mode.ALL_OR_NOTHING), by=request.user)
-    except ValidationError as exc:
-        response = job_view(request, pk)
-        response.context_data["error"] = " ".join(exc.messages)
-        response.status_code = 400
-        return response
-    return redirect("spreadsheets:job", pk=job.pk)
+    mode = request.POST.get("mode", ImportJob.Mode.ALL_OR_NOTHING)
+    return _job_action(request, job, services.import_job_confirm, mode=mode)
 
 
 @require_POST
 def job_restart(request, pk: int):
-    job = _job_for(request, pk)
-    try:
-        services.import_job_restart(job=job, by=request.user)
-    except ValidationError as exc:
-        response = job_view(request, pk)
-        response.context_data["error"] = " ".join(exc.messages)
-        response.status_code = 400
-        return response
-    return redirect("spreadsheets:job", pk=job.pk)
+    return _job_action(request, _job_for(request, pk), services.import_job_restart)
 
 
 @require_POST
 def job_cancel(request, pk: int):
-    job = _job_for(request, pk)
+    return _job_action(request, _job_for(request, pk), services.import_job_cancel)
+
+
+def _job_action(request, job, action, **kwargs):
+    """Run a service on a job; a refusal shows the job page again with the reason and a 400."""
     try:
-        services.import_job_cancel(job=job, by=request.user)
+        action(job=job, by=request.user, **kwargs)
     except ValidationError as exc:
-        response = job_view(request, pk)
+        response = job_view(request, job.pk)
         response.context_data["error"] = " ".join(exc.messages)
         response.status_code = 400
         return response
