@@ -2,7 +2,11 @@
 
 DOMAIN.md: monthly notice → reminder to each overdue household → phone call → door visit after
 repeated failures → legal route. Over 3 months: watch list; a large account over 3 months gets a
-lawyer's letter; over 6 months, any account goes to a lawsuit.
+lawyer's letter; from 6 months, any account goes to a lawsuit.
+
+The boundaries follow the words of the company's rules (seed 004). In Chinese legal usage
+(Civil Code art. 1259) 以上 and 以下 include the number, 超过 and 不满 exclude it: "欠费达六个月以上"
+is six months or more, "欠费超过3个月" is four months or more.
 """
 
 from __future__ import annotations
@@ -13,9 +17,12 @@ from django.conf import settings
 
 from fees.models import STEP_ORDER, Step
 
+#: "欠费超过3个月的，应密切关注其物业的买卖和变更": more than 3 months, so from the fourth.
 WATCH_AFTER_MONTHS = 3
+#: A large account "超过3个月" overdue gets a lawyer's letter: more than 3 months, so from the fourth.
 LAWYER_LETTER_AFTER_MONTHS = 3
-LAWSUIT_AFTER_MONTHS = 6
+#: "欠费达六个月以上的，应当书面委托法律顾问，向法院提出费用催缴诉讼": 以上 includes six.
+LAWSUIT_FROM_MONTHS = 6
 #: A phone call is proposed from this many months overdue (after a reminder went unanswered).
 CALL_FROM_MONTHS = 2
 #: A door visit is proposed from this many months overdue (repeated failures).
@@ -41,7 +48,7 @@ def next_step(*, months: int, large_account: bool, since_opened: set[str], this_
         return ""
     if Step.LAWSUIT in since_opened:
         return ""  # the legal route is running; the counsel chases from here
-    if months > LAWSUIT_AFTER_MONTHS:
+    if months >= LAWSUIT_FROM_MONTHS:
         return Step.LAWSUIT
     if months > LAWYER_LETTER_AFTER_MONTHS and large_account and Step.LAWYER_LETTER not in since_opened:
         return Step.LAWYER_LETTER

@@ -215,6 +215,7 @@ def test_next_step_rules():
     assert ns(months=4, large_account=True, since_opened=set(), this_period=set()) == Step.LAWYER_LETTER
     assert ns(months=4, large_account=True, since_opened={Step.LAWYER_LETTER}, this_period=set()) == Step.REMINDER
     assert ns(months=7, large_account=False, since_opened=set(), this_period=set()) == Step.LAWSUIT
+    assert ns(months=6, large_account=False, since_opened=set(), this_period=set()) == Step.LAWSUIT
     assert ns(months=9, large_account=False, since_opened={Step.LAWSUIT}, this_period=set()) == ""
     assert ladder.current_step({Step.NOTICE, Step.REMINDER, Step.VISIT, Step.CALL}) == Step.VISIT
     assert ladder.is_large_account(Decimal("101"), Decimal("10000")) and not ladder.is_large_account(100, 10000)
@@ -232,3 +233,28 @@ def test_sweep_updates_many_cases_at_once(estate_a, property_fee, make_house):
     assert set(ArrearsCase.objects.values_list("amount", "months", "next_step")) == {(Decimal("200.00"), 1, "")}
     assert set(ArrearsCase.objects.values_list("current_step", flat=True)) == {Step.REMINDER}
     assert ChasingStep.history.filter(history_type="+", step=Step.REMINDER).count() == 230
+
+
+# Each boundary of the rules, in the rules' own words. 以上 includes the number; 超过 excludes it.
+_NONE: set = set()
+_THIS_MONTH_DONE = {Step.REMINDER, Step.CALL, Step.VISIT}
+
+
+@pytest.mark.parametrize(
+    ("words", "months", "large", "expected"),
+    [
+        ("欠费两个月：电话催缴已做，不升级 (month 2, nothing legal)", 2, True, ""),
+        ("欠费超过3个月的大户发律师函：三个月不超过 (3 is not over 3)", 3, True, ""),
+        ("欠费超过3个月的大户发律师函：四个月 (4 is over 3)", 4, True, Step.LAWYER_LETTER),
+        ("欠费超过3个月：小户不发律师函 (small account, month 4)", 4, False, ""),
+        ("欠费达六个月以上起诉：五个月不起诉 (5 months)", 5, False, ""),
+        ("欠费达六个月以上起诉：六个月起诉 (以上 includes 6)", 6, False, Step.LAWSUIT),
+        ("欠费达六个月以上起诉：大户六个月起诉 (large, 6)", 6, True, Step.LAWSUIT),
+        ("欠费达六个月以上起诉：七个月 (7)", 7, False, Step.LAWSUIT),
+    ],
+    ids=lambda value: value if isinstance(value, str) else None,
+)
+def test_ladder_boundaries_in_the_rules_words(words, months, large, expected):
+    # Everything that repeats monthly is already done this month, so only the boundary speaks.
+    assert ladder.next_step(months=months, large_account=large, since_opened=_NONE, this_period=_THIS_MONTH_DONE) == expected
+
