@@ -67,3 +67,36 @@ def load(*, estates, seed):
             )
         services.arrears_sweep(estate=estate, today=today)
         services.steps_deliver(estate=estate)
+    load_desk(estates=estates, seed=seed)
+
+
+def load_desk(*, estates, seed):
+    """The fee desk's paperwork: letter templates per estate, an invoice requested and one issued,
+    a printed arrears notice, and the watch list started."""
+    from fees import invoices, letters, watch
+    from fees.models import ArrearsCase, Payment
+    from fees.models_letters import LetterKind, LetterTemplate
+
+    rng = random.Random(seed + 20)
+    for estate in estates:
+        for kind in LetterKind.values:
+            wording = letters.DEFAULTS[kind]
+            LetterTemplate.objects.get_or_create(estate=estate, kind=kind, defaults={
+                "letterhead": f"{estate.name}物业服务中心", "letterhead_detail": estate.address or "客服中心",
+                "title": wording["title"], "body": wording["body"], "signature": f"{estate.name}物业服务中心",
+            })
+        operator = _operator(estate)
+        payments = list(Payment.objects.filter(estate=estate, reversed_at__isnull=True).order_by("pk")[:2])
+        if operator is not None and len(payments) == 2:
+            invoices.invoice_request(payment=payments[0], buyer_type="personal", title=payments[0].payer or "业主",
+                                     by=operator)
+            issued = invoices.invoice_request(
+                payment=payments[1], buyer_type="company", title="上海和悦贸易有限公司",
+                tax_number="91310000MA1FL4CT2Q", by=operator,
+            )
+            invoices.invoice_transition(invoice=issued, action="issue", invoice_no=f"2631{rng.randint(10**15, 10**16 - 1)}",
+                                        invoice_date=timezone.localdate(), by=operator)
+        behind = ArrearsCase.objects.filter(estate=estate, amount__gt=0).order_by("-months").first()
+        if behind is not None and operator is not None and operator.has_perm(letters.PERMISSION[LetterKind.NOTICE]):
+            letters.letter_issue(house=behind.house, kind=LetterKind.NOTICE, by=operator)
+        watch.watch_sweep(estate=estate)

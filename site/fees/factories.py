@@ -20,6 +20,9 @@ from fees.models import (
     ReceiptCounter,
     Step,
 )
+from fees.models_invoices import InvoiceRequest
+from fees.models_letters import ArrearsLetter, LetterKind, LetterTemplate
+from fees.models_watch import HouseWatch
 
 
 class FeeItemFactory(factory.django.DjangoModelFactory):
@@ -136,3 +139,57 @@ class ChasingStepFactory(factory.django.DjangoModelFactory):
     status = ChasingStep.Status.DONE
     outcome = ChasingStep.Outcome.PROMISED
     done_at = factory.LazyFunction(timezone.now)
+
+
+# --- the fee desk's paperwork and watch list -------------------------------------------------
+class InvoiceRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InvoiceRequest
+
+    payment = factory.SubFactory(PaymentFactory)
+    estate = factory.LazyAttribute(lambda i: i.payment.estate)
+    buyer_type = InvoiceRequest.BuyerType.PERSONAL
+    title = "张三"
+    amount = factory.LazyAttribute(lambda i: i.payment.amount)
+    requested_at = factory.LazyFunction(timezone.now)
+
+
+class LetterTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LetterTemplate
+        django_get_or_create = ("estate", "kind")
+
+    estate = factory.SubFactory(EstateFactory)
+    kind = LetterKind.NOTICE
+    letterhead = "和悦物业服务有限公司"
+    letterhead_detail = "客服中心 电话 021-12345678"
+    title = "催缴通知书"
+    body = "{owner}：您名下{house}欠费{amount}元（大写：{amount_in_words}），请于{deadline}前缴清。"
+    signature = "和悦物业客服中心"
+
+
+class ArrearsLetterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ArrearsLetter
+
+    house = factory.SubFactory(HouseFactory)
+    estate = factory.LazyAttribute(lambda letter: letter.house.building.estate)
+    kind = LetterKind.NOTICE
+    year = 2026
+    seq = factory.Sequence(lambda n: n + 1)
+    number = factory.LazyAttribute(lambda letter: f"{letter.estate.code}-CJ-{letter.year}-{letter.seq:04d}")
+    amount = Decimal("750.00")
+    months = 3
+    owner = "张三"
+    pdf = factory.django.FileField(filename="letter.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    created_at = factory.LazyFunction(timezone.now)
+
+
+class HouseWatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HouseWatch
+
+    house = factory.SubFactory(HouseFactory)
+    estate = factory.LazyAttribute(lambda w: w.house.building.estate)
+    started_at = factory.LazyFunction(timezone.now)
+    owners = "张三"

@@ -346,6 +346,8 @@ class Step(models.TextChoices):
 
     NOTICE = "notice", _("monthly fee notice")
     REMINDER = "reminder", _("reminder")
+    #: The printed arrears notice (催缴通知书), handed over or posted; recorded by fees.letters.
+    ARREARS_NOTICE = "arrears_notice", _("arrears notice (printed)")
     CALL = "call", _("phone call")
     VISIT = "visit", _("door visit")
     LAWYER_LETTER = "lawyer_letter", _("lawyer's letter")
@@ -475,3 +477,10 @@ class ChasingStep(models.Model):
     @property
     def is_automatic(self) -> bool:
         return self.step in AUTOMATIC_STEPS
+
+
+# The fee desk's paperwork and watch list live in their own modules (imported here so that Django
+# registers them with this app).
+from fees.models_invoices import InvoiceRequest  # noqa: E402, F401
+from fees.models_letters import ArrearsLetter, LetterTemplate  # noqa: E402, F401
+from fees.models_watch import HouseWatch  # noqa: E402, F401

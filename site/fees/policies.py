@@ -27,7 +27,8 @@ def register_fee_policies() -> None:
 
     read_only = ("add", "change", "delete")
     for model in (models.Bill, models.Payment, models.PaymentAllocation, models.ChasingStep,
-                  models.MeterReading, models.FeeRun, models.ReceiptCounter):
+                  models.MeterReading, models.FeeRun, models.ReceiptCounter,
+                  models.InvoiceRequest, models.ArrearsLetter, models.HouseWatch):
         register_permission_policy(model, RestrictedEstatePolicy(model, denied=read_only), exact_class=True)
     # Cases are made by the sweep; staff only edit who the reminders go to.
     register_permission_policy(

@@ -4,6 +4,8 @@
   second run adds nothing); the daily sweep also issues them if that run was lost.
 - ``daily_arrears_sweep``: every morning, refresh the arrears cases, record the reminders due
   and send what is recorded but not sent yet (including what a killed run left behind).
+- ``watch_list_sweep``: every half hour, tell the desk when a watched house has a new owner
+  (fees.watch; the daily sweep runs it too).
 """
 
 import logging
@@ -13,7 +15,7 @@ from estates.models import Estate
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from fees import services
+from fees import services, watch
 from fees.models import FeeRun
 
 logger = logging.getLogger(__name__)
@@ -51,6 +53,7 @@ def sweep_all(today=None) -> dict:
         result = services.arrears_sweep(estate=estate, today=today)
         totals["reminders"] += result.reminders_recorded
         totals["sent"] += services.steps_deliver(estate=estate).sent
+        watch.watch_sweep(estate=estate)
     logger.info("fees sweep %s: %s", today, totals)
     return totals
 
@@ -63,3 +66,9 @@ def daily_arrears_sweep() -> dict:
 @db_task()
 def sweep_now() -> dict:
     return sweep_all()
+
+
+@db_periodic_task(crontab(minute="*/30"))
+def watch_list_sweep() -> int:
+    """A sale or transfer of a watched house reaches the desk within half an hour, once."""
+    return sum(watch.watch_sweep(estate=estate).changed for estate in Estate.objects.all())

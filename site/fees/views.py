@@ -18,7 +18,7 @@ from estates.personal_data import shown_mobile
 from estates.scoping import scope_queryset, user_can_reach
 from wagtail.admin import messages
 
-from fees import readings, selectors, services
+from fees import desk_views, letters, readings, selectors, services
 from fees.forms import (
     IssueBillsForm,
     PaymentForm,
@@ -28,6 +28,7 @@ from fees.forms import (
     allowed_manual_steps,
 )
 from fees.models import ArrearsCase, Payment
+from fees.models_letters import LetterKind
 
 
 def _need(request, *permissions: str) -> None:
@@ -63,6 +64,10 @@ def _render_house(request, house, *, payment_form=None, step_form=None, status=2
         "page_title": _("Fees of %(house)s") % {"house": house.label},
         "page_subtitle": house.building.estate.name,
         "header_icon": "doc-full",
+        # The printed letters (fees.letters): who may print them, and the ones already printed.
+        "can_print_notice": user.has_perm(letters.PERMISSION[LetterKind.NOTICE]),
+        "can_print_lawyer_letter": user.has_perm(letters.PERMISSION[LetterKind.LAWYER_LETTER]),
+        "letters": list(house.arrears_letters.order_by("-created_at")) if user.has_perm("fees.view_arrearsletter") else [],
     }
     return TemplateResponse(request, "fees/house.html", context, status=status)
 
@@ -138,6 +143,8 @@ def receipt(request, pk: int):
     return TemplateResponse(request, "fees/receipt.html", {
         "payment": payment, "allocations": allocations, "in_words": selectors.rmb_in_words(payment.amount),
         "printed_at": timezone.localtime(),
+        "invoices": desk_views.invoices_for_receipt(payment, request.user),
+        "can_request_invoice": request.user.has_perm("fees.add_invoicerequest") and not payment.is_reversed,
     })
 
 

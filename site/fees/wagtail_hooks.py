@@ -13,7 +13,7 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
-from fees import views
+from fees import desk_admin, views
 from fees.forms import ArrearsCaseAdminForm, FeeRateAdminForm
 from fees.models import ArrearsCase, Bill, ChasingStep, FeeItem, FeeRate, MeterReading, Payment
 
@@ -43,21 +43,27 @@ class SafeExportIndexView(IndexView):
         return super().as_spreadsheet(queryset, spreadsheet_format)
 
 
+class ArrearsBoardIndexView(desk_admin.BoardIndexMixin, SafeExportIndexView):
+    pass
+
+
 class ArrearsBoardViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     """The arrears board: who owes, how much, for how long, what was done and what is next."""
 
     model = ArrearsCase
     icon = "warning"
     menu_label = _("Arrears board")
-    index_view_class = SafeExportIndexView
+    index_view_class = ArrearsBoardIndexView
+    index_template_name = "fees/arrears_board_index.html"
     #: Only houses that owe something past due; the rest keep their case (contacts) off the board.
-    queryset = ArrearsCase.objects.filter(amount__gt=0).select_related("house__building", "estate")
+    queryset = ArrearsCase.objects.filter(amount__gt=0).select_related("house__building", "house__fee_watch", "estate")
     list_display = [
         TitleColumn("house", label=_("house"), get_url=_house_url),
         Column("contact_name", label=_("household")),
         "amount", "months", "current_step",
         DateColumn("last_contact_at", label=_("last contact")),
-        "next_step", "watch_list", "large_account",
+        "next_step", "watch_list", desk_admin.OwnersChangedColumn("owners_changed", label=_("owners changed")),
+        "large_account",
     ]
     list_filter = ["estate", "next_step", "current_step", "watch_list", "large_account", "months"]
     search_fields = ["house__room", "house__building__name", "contact_name"]
@@ -177,7 +183,7 @@ class FeesGroup(SnippetViewSetGroup):
     menu_order = 300
     items = (
         ArrearsBoardViewSet, BillViewSet, PaymentViewSet, ChasingStepViewSet,
-        FeeItemViewSet, FeeRateViewSet, MeterReadingViewSet,
+        FeeItemViewSet, FeeRateViewSet, MeterReadingViewSet, *desk_admin.VIEWSETS,
     )
 
 
@@ -193,6 +199,7 @@ def register_fees_urls():
         path("fees/issue/", views.issue_bills, name="fees_issue"),
         path("fees/collection/", views.collection, name="fees_collection"),
         path("fees/standards/publish/", views.publish_standards, name="fees_publish_standards"),
+        *desk_admin.urls(),
     ]
 
 
@@ -225,6 +232,13 @@ def publish_standards_menu_item():
     return PermissionMenuItem(
         _("Publish the fee standards"), reverse("fees_publish_standards"), icon_name="doc-full", order=330,
         permission="fees.view_feeitem",
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def ageing_menu_item():
+    return PermissionMenuItem(
+        _("Ageing of arrears"), reverse("fees_ageing"), icon_name="time", order=315, permission="fees.view_bill",
     )
 
 
