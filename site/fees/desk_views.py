@@ -47,6 +47,8 @@ def ageing_report(request):
     data = request.GET.copy()
     if "estate" not in data and estates.exists():
         data["estate"] = str(estates.first().pk)
+    if not data.get("by"):
+        data["by"] = "house"
     form = AgeingForm(data, estates=estates)
     report, buildings, status = None, [], 200
     if form.is_valid():

@@ -244,13 +244,16 @@ _THIS_MONTH_DONE = {Step.REMINDER, Step.CALL, Step.VISIT}
     ("words", "months", "large", "expected"),
     [
         ("欠费两个月：电话催缴已做，不升级 (month 2, nothing legal)", 2, True, ""),
+        ("欠费两个月：小户同样不升级 (small account, month 2)", 2, False, ""),
         ("欠费超过3个月的大户发律师函：三个月不超过 (3 is not over 3)", 3, True, ""),
+        ("欠费超过3个月：小户三个月 (small account, month 3)", 3, False, ""),
         ("欠费超过3个月的大户发律师函：四个月 (4 is over 3)", 4, True, Step.LAWYER_LETTER),
         ("欠费超过3个月：小户不发律师函 (small account, month 4)", 4, False, ""),
         ("欠费达六个月以上起诉：五个月不起诉 (5 months)", 5, False, ""),
         ("欠费达六个月以上起诉：六个月起诉 (以上 includes 6)", 6, False, Step.LAWSUIT),
         ("欠费达六个月以上起诉：大户六个月起诉 (large, 6)", 6, True, Step.LAWSUIT),
         ("欠费达六个月以上起诉：七个月 (7)", 7, False, Step.LAWSUIT),
+        ("欠费达六个月以上起诉：大户七个月 (large, 7)", 7, True, Step.LAWSUIT),
     ],
     ids=lambda value: value if isinstance(value, str) else None,
 )
@@ -258,3 +261,15 @@ def test_ladder_boundaries_in_the_rules_words(words, months, large, expected):
     # Everything that repeats monthly is already done this month, so only the boundary speaks.
     assert ladder.next_step(months=months, large_account=large, since_opened=_NONE, this_period=_THIS_MONTH_DONE) == expected
 
+
+
+@pytest.mark.parametrize(
+    ("words", "months", "watched"),
+    [
+        ("欠费超过3个月的，应密切关注其物业的买卖和变更：三个月不列入 (3)", 3, False),
+        ("欠费超过3个月的，应密切关注其物业的买卖和变更：四个月列入 (4)", 4, True),
+    ],
+    ids=lambda value: value if isinstance(value, str) else None,
+)
+def test_watch_list_boundary_in_the_rules_words(words, months, watched):
+    assert (months > ladder.WATCH_AFTER_MONTHS) is watched
