@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fees.models_invoices import InvoiceRequest
 
@@ -34,7 +35,7 @@ class InvoiceCancelForm(forms.Form):
 class AgeingForm(forms.Form):
     estate = forms.ModelChoiceField(label=_("estate"), queryset=None, empty_label=None)
     building = forms.ModelChoiceField(label=_("building"), queryset=None, required=False, empty_label=_("All buildings"))
-    by = forms.ChoiceField(label=_("rows"), choices=[("house", _("by house")), ("item", _("by fee item"))], initial="house")
+    by = forms.ChoiceField(label=pgettext_lazy("ageing report", "rows"), choices=[("house", _("by house")), ("item", _("by fee item"))], initial="house")
     as_of = forms.DateField(label=_("on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, estates, **kwargs):
