@@ -103,6 +103,17 @@ def child(backend: str, houses: int, url: str) -> dict:
 
     out["floor_s"], out["floor_rows"] = best(floor)
     out["report_s"], report = best(lambda: ageing.ageing_report(estate=estate, as_of=as_of, by="house"))
+    from django.test.utils import CaptureQueriesContext
+
+    connection.close()
+    with CaptureQueriesContext(connection) as queries:
+        t = time.perf_counter()
+        ageing.ageing_report(estate=estate, as_of=as_of, by="house")
+        out["report_queries"] = len(queries)
+        out["report_db_s"] = sum(float(q["time"]) for q in queries.captured_queries)
+        out["report_wall_s"] = time.perf_counter() - t
+    for q in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]:
+        print(f"      {q['time']} s  {q['sql'][:200]}", file=sys.stderr)
     out["report_rows"] = len(report.rows)
     out["report_total"] = str(report.totals["total"])
     out["items_s"], _items = best(lambda: ageing.ageing_report(estate=estate, as_of=as_of, by="item"))

@@ -4,8 +4,9 @@ house and per fee item, with totals and the share of the year's billing.
 A bill's age is counted from its due date to the report date, in whole months: ≤ 1 month,
 1–3, 3–6, 6–12 and > 12 months (each bucket holds its upper bound: a bill exactly 3 months past
 due is in 1–3). One SQL aggregate per view: ``SUM(CASE WHEN due_date >= cut THEN amount - paid
-END)`` per bucket, grouped by house (or fee item); the cuts are dates computed once in Python,
-so the database compares dates and never computes an age per row.
+END)`` per bucket, grouped by house (joined to its labels after grouping) or by fee item; the
+cuts are dates computed once in Python, so the database compares dates and never computes an
+age per row. The year's billing is a second, indexed aggregate.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from fees.models import Bill
+from fees.models import Bill, money
 
 ZERO = Decimal("0.00")
 #: (key, label, upper bound in months): a bill belongs to the first bucket whose bound it is within.
@@ -88,14 +90,7 @@ def ageing_report(*, estate, as_of: dt.date, by: str = "house", building=None) -
         year_bills = year_bills.filter(house__building=building)
     sums = _bucket_sums(as_of)
     if by == "house":
-        # Group by the house id only (one aggregate over bills); labels come in a second, keyed read.
-        grouped = list(bills.values("house_id").annotate(**sums).order_by("house_id"))
-        labels = _house_labels([r["house_id"] for r in grouped])
-        rows = []
-        for row in grouped:
-            building_name, unit, room = labels[row["house_id"]]
-            rows.append({"building": building_name, "unit": unit, "room": room, **row})
-        rows.sort(key=lambda r: (r["building"], r["unit"], r["room"]))
+        rows = _by_house(bills, sums)
     else:
         rows = list(bills.values("fee_item_id", "fee_item__name").annotate(**sums).order_by("fee_item__name"))
     totals = {key: sum((r[key] or ZERO for r in rows), ZERO) for key in [*(b[0] for b in BUCKETS), "total"]}
@@ -106,16 +101,29 @@ def ageing_report(*, estate, as_of: dt.date, by: str = "house", building=None) -
     return AgeingReport(as_of=as_of, by=by, rows=rows, totals=totals, billed_this_year=billed)
 
 
-def _house_labels(house_ids: list[int], *, chunk: int = 5000) -> dict[int, tuple[str, str, str]]:
-    from estates.models import House
+def _by_house(bills, sums) -> list[dict]:
+    """The aggregate grouped by house id only, then joined to the house and building labels and
+    sorted, in the same statement: the join touches one row per owing house, not one per bill."""
+    from estates.models import Building, House
 
-    labels = {}
-    for start in range(0, len(house_ids), chunk):
-        for pk, building, unit, room in House.objects.filter(pk__in=house_ids[start:start + chunk]).values_list(
-            "pk", "building__name", "unit", "room",
-        ):
-            labels[pk] = (building, unit or "", room)
-    return labels
+    sql, params = bills.values("house_id").annotate(**sums).order_by().query.sql_with_params()
+    house, building = House._meta.db_table, Building._meta.db_table
+    keys = [*(b[0] for b in BUCKETS), "total"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT b.name, h.unit, h.room, a.house_id, {', '.join('a.' + k for k in keys)} "
+            f"FROM ({sql}) a JOIN {house} h ON h.id = a.house_id JOIN {building} b ON b.id = h.building_id "
+            "ORDER BY b.name, h.unit, h.room, a.house_id",
+            params,
+        )
+        result = cursor.fetchall()
+    rows = []
+    for name, unit, room, house_id, *amounts in result:
+        row = {"building": name, "unit": unit or "", "room": room, "house_id": house_id}
+        # SQLite sums decimals as floats: back to the cent.
+        row.update((k, v if isinstance(v, Decimal) else money(v or 0)) for k, v in zip(keys, amounts, strict=True))
+        rows.append(row)
+    return rows
 
 
 def building_totals(report: AgeingReport) -> list[dict]:

@@ -251,3 +251,7 @@ MIDDLEWARE.insert(
 BULLETIN_CACHE_SECONDS = 600
 #: Sign-up and satisfaction form posts allowed per client address within the window (s).
 BULLETIN_RATE_LIMIT = (10, 600)
+
+# --- fees: a "large account" (大户) has a floor area above this share of the estate's managed
+# area; a large account more than 3 months behind gets a lawyer's letter. Shown on the board.
+FEES_LARGE_ACCOUNT_SHARE = os.environ.get("FEES_LARGE_ACCOUNT_SHARE", "0.01")
