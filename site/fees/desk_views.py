@@ -129,9 +129,12 @@ def invoice_action(request, pk: int, action: str):
     form = form_class(request.POST or None)
     status = 200
     if invoice.state not in transition.from_states:
+        # Offered no more (issued or cancelled meanwhile): say so; a stale POST is a conflict.
         messages.error(request, _("This invoice is %(state)s: it cannot be changed that way.") % {"state": invoice.get_state_display()})
-        return redirect("fees_receipt", pk=invoice.payment_id)
-    if request.method == "POST":
+        if request.method != "POST":
+            return redirect("fees_receipt", pk=invoice.payment_id)
+        form, status = form_class(), 409
+    elif request.method == "POST":
         status = 400
         if form.is_valid():
             try:

@@ -62,7 +62,7 @@ def test_request_issue_and_show_on_the_receipt(estate_a, house_a, clerk_a, clien
     assert "26312000000012345678" in receipt and VALID in receipt
     # Issued once: issuing again is not offered and is refused.
     response = client.post(f"/admin/fees/invoice/{invoice.pk}/issue/", {"invoice_no": "12345678", "invoice_date": today})
-    assert response.status_code == 302 and InvoiceRequest.objects.get().invoice_no == "26312000000012345678"
+    assert response.status_code == 409 and InvoiceRequest.objects.get().invoice_no == "26312000000012345678"
 
 
 def test_a_person_needs_no_tax_number_and_cancel_allows_a_new_request(house_a, clerk_a, client_for):
