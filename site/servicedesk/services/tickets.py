@@ -1,151 +1,42 @@
-"""Every write of the service desk: intake, the steps of a ticket, handovers and escalation.
-
-The state machine (see docs/servicedesk.md):
-
-    repair     new → dispatched → in progress → done → return visit → closed
-    complaint  new (→ dispatched) → in progress → done → return visit → closed
-    suggestion / enquiry   new (→ in progress) → done (answered) → closed
-
-A ticket with a return visit (or a closed one) can be reopened: back to "in progress" with a new
-completion clock, counted in ``reopen_count``. Rule violations raise ``ValidationError`` with a
-translated message and change nothing; a user without the right raises ``PermissionDenied``.
-"""
+"""Intake and the steps of a ticket (dispatch, takeover, feedback, start, done, return visit, close, reopen)."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from estates import roles
-from estates.models import Estate, House, StaffMembership
+from estates.models import Estate, House
 from estates.personal_data import normalize_mobile, validate_mobile
-from estates.scoping import user_can_reach
-from notifications.services import notify
 
 from servicedesk.models import (
-    DEFAULT_CLOCK_HOURS,
-    ClockEscalation,
     ReturnVisit,
-    ServiceClockSettings,
     ShiftHandover,
     Ticket,
     TicketClock,
     TicketEvent,
 )
-
-logger = logging.getLogger(__name__)
-User = get_user_model()
-Kind = Ticket.Kind
-Status = Ticket.Status
-ClockKind = TicketClock.Kind
-
-#: The clock that a reopening restarts, per kind of ticket.
-COMPLETION_CLOCK = {
-    Kind.REPAIR: (ClockKind.FINISH, "repair_finish_hours"),
-    Kind.COMPLAINT: (ClockKind.RESULT, "complaint_result_hours"),
-    Kind.SUGGESTION: (ClockKind.ANSWER, "suggestion_answer_hours"),
-    Kind.ENQUIRY: (ClockKind.ANSWER, "enquiry_answer_hours"),
-}
-RETURN_VISIT_HOURS = {Kind.REPAIR: "repair_return_visit_hours", Kind.COMPLAINT: "complaint_return_visit_hours"}
-
-
-# --- settings -------------------------------------------------------------------------------
-def clock_hours_for(estate: Estate) -> dict[str, int]:
-    """The estate's promised hours (its settings row, or DOMAIN.md's defaults)."""
-    row = ServiceClockSettings.objects.filter(estate=estate).first()
-    if row is None:
-        return dict(DEFAULT_CLOCK_HOURS)
-    return {name: getattr(row, name) for name in DEFAULT_CLOCK_HOURS}
-
-
-def _hours(ticket: Ticket, name: str) -> int:
-    # Tickets keep the numbers they were opened under; a missing one falls back to the default.
-    return int((ticket.clock_hours or {}).get(name, DEFAULT_CLOCK_HOURS[name]))
-
-
-def _open_clock(ticket: Ticket, kind: str, hours: int, start: datetime, *, cycle: int = 1) -> TicketClock:
-    return TicketClock.objects.create(
-        ticket=ticket, kind=kind, cycle=cycle, hours=hours, started_at=start,
-        due_at=start + timedelta(hours=hours),
-    )
-
-
-def _meet(ticket: Ticket, kinds: Iterable[str], at: datetime) -> None:
-    TicketClock.objects.filter(
-        ticket=ticket, kind__in=list(kinds), met_at__isnull=True, cancelled=False
-    ).update(met_at=at)
-
-
-def _event(ticket: Ticket, action: str, by, at: datetime, note: str = "") -> TicketEvent:
-    return TicketEvent.objects.create(ticket=ticket, action=action, by=by, at=at, note=note)
-
-
-# --- who may do what ------------------------------------------------------------------------
-def _require(user, perm: str, ticket: Ticket | None = None, *, estate: Estate | None = None) -> None:
-    if user is None or not user.has_perm(f"servicedesk.{perm}"):
-        raise PermissionDenied(_("You may not do this."))
-    target = ticket if ticket is not None else estate
-    if target is not None and not user_can_reach(user, target):
-        raise PermissionDenied(_("You may not do this."))
-
-
-def can_see_all_tickets(user) -> bool:
-    """Desk staff see every ticket of their estates; maintenance only the ones dispatched to them."""
-    return any(
-        user.has_perm(f"servicedesk.{perm}")
-        for perm in ("add_ticket", "dispatch_ticket", "visit_ticket", "view_servicedesk_kpi")
-    )
-
-
-def _require_progress(user, ticket: Ticket) -> None:
-    _require(user, "progress_ticket", ticket)
-    if not can_see_all_tickets(user) and ticket.assignee_id != user.pk:
-        raise PermissionDenied(_("This ticket is not dispatched to you."))
-
-
-def _locked(ticket: Ticket) -> Ticket:
-    """The caller's ticket re-read under a row lock, so that two clicks cannot both pass a state
-    check (and the caller's object shows the new state afterwards)."""
-    ticket.refresh_from_db(from_queryset=Ticket.objects.select_for_update())
-    return ticket
-
-
-def _check_status(ticket: Ticket, allowed: Iterable[str], message: str) -> None:
-    if ticket.status not in allowed:
-        raise ValidationError(message, code="wrong_status")
-
-
-def staff_with_role(estate: Estate, role: str):
-    """Active users of ``estate`` who hold ``role`` (a group name of estates.roles)."""
-    return (
-        User.objects.filter(is_active=True, estate_memberships__estate=estate, groups__name=role)
-        .distinct()
-        .order_by("username")
-    )
-
-
-def maintenance_staff(estate: Estate):
-    return staff_with_role(estate, roles.MAINTENANCE)
-
-
-#: Who may be a ticket's handler: desk staff (not maintenance, not the secretary).
-DESK_ROLES = [roles.FRONT_DESK, roles.CLERK, roles.SUPERVISOR, roles.ESTATE_MANAGER, roles.STEWARD]
-
-
-def desk_handlers(estate: Estate):
-    """The desk staff of the estate: who may handle its tickets."""
-    return (
-        User.objects.filter(is_active=True, estate_memberships__estate=estate, groups__name__in=DESK_ROLES)
-        .distinct()
-        .order_by("username")
-    )
+from servicedesk.services.common import (
+    COMPLETION_CLOCK,
+    RETURN_VISIT_HOURS,
+    ClockKind,
+    Kind,
+    Status,
+    _check_status,
+    _event,
+    _hours,
+    _locked,
+    _meet,
+    _open_clock,
+    _require,
+    _require_progress,
+    clock_hours_for,
+    desk_handlers,
+    maintenance_staff,
+)
+from servicedesk.services.escalation import notify_supervisors_of_serious_complaint
 
 
 # --- intake ---------------------------------------------------------------------------------
@@ -472,42 +363,6 @@ def ticket_reopen(*, ticket: Ticket, reason: str, by) -> Ticket:
 
 
 @transaction.atomic
-def tickets_hand_over(
-    *, estate: Estate, from_user, to_user, tickets: Iterable[Ticket] | None = None, note: str = "", by
-) -> ShiftHandover:
-    """Shift change: the open tickets of ``from_user`` (or the chosen ones) pass to ``to_user``."""
-    _require(by, "dispatch_ticket", estate=estate)
-    if from_user == to_user:
-        raise ValidationError(_("Hand over to somebody else."), code="same_user")
-    if not desk_handlers(estate).filter(pk=to_user.pk).exists():
-        raise ValidationError(_("The next handler must be desk staff of this estate."), code="outside_estate")
-    own = Ticket.objects.select_for_update().filter(estate=estate, handler=from_user).exclude(status=Status.CLOSED)
-    if tickets is not None:
-        ids = [t.pk for t in tickets]
-        chosen = list(own.filter(pk__in=ids))
-        if len(chosen) != len(set(ids)):
-            raise ValidationError(
-                _("Only unclosed tickets of the outgoing handler in this estate can be handed over."),
-                code="not_theirs",
-            )
-    else:
-        chosen = list(own)
-    if not chosen:
-        raise ValidationError(_("There are no open tickets to hand over."), code="nothing")
-    now = timezone.now()
-    handover = ShiftHandover.objects.create(
-        estate=estate, from_user=from_user, to_user=to_user, note=(note or "").strip(), by=by, at=now
-    )
-    handover.tickets.set(chosen)
-    to_name = to_user.get_full_name() or to_user.get_username()
-    for ticket in chosen:
-        ticket.handler = to_user
-        ticket.save(update_fields=["handler"])
-        _event(ticket, TicketEvent.Action.HANDOVER, by, now, to_name)
-    return handover
-
-
-@transaction.atomic
 def ticket_set_handler(*, ticket: Ticket, handler, by) -> Ticket:
     """Name the one handler of a ticket (a single-ticket handover, or a web ticket's first one)."""
     ticket = _locked(ticket)
@@ -527,104 +382,3 @@ def ticket_set_handler(*, ticket: Ticket, handler, by) -> Ticket:
         handover.tickets.set([ticket])
     _event(ticket, TicketEvent.Action.HANDOVER, by, now, handler.get_full_name() or handler.get_username())
     return ticket
-
-
-# --- notifications and escalation -----------------------------------------------------------
-def _channels() -> list[str]:
-    return list(getattr(settings, "SERVICEDESK_ESCALATION_CHANNELS", ["email", "sms"]))
-
-
-def _send_to_staff(*, user, estate: Estate, template: str, context: dict, key: str) -> int:
-    """Email and/or SMS to a staff user (work mobile of their membership); returns messages."""
-    sent = 0
-    channels = _channels()
-    if "email" in channels and user.email:
-        notify(to=user.email, template=template, context=context, channel="email", key=f"{key}:{user.pk}:email", estate=estate)
-        sent += 1
-    if "sms" in channels:
-        mobile = (
-            StaffMembership.objects.filter(user=user, estate=estate).values_list("mobile", flat=True).first() or ""
-        )
-        if mobile:
-            notify(to=mobile, template=template, context=context, channel="sms", key=f"{key}:{user.pk}:sms", estate=estate)
-            sent += 1
-    return sent
-
-
-def _ticket_context(ticket: Ticket) -> dict:
-    return {
-        "ticket": ticket,
-        "number": ticket.number,
-        "kind": ticket.get_kind_display(),
-        "estate": str(ticket.estate),
-        "place": ticket.place,
-        "url": f"{settings.WAGTAILADMIN_BASE_URL}/admin/servicedesk/tickets/{ticket.pk}/",
-    }
-
-
-def notify_supervisors_of_serious_complaint(ticket: Ticket) -> int:
-    """A major or urgent complaint goes to the supervisors at once (DOMAIN.md)."""
-    sent = 0
-    context = {**_ticket_context(ticket), "severity": ticket.get_severity_display()}
-    for user in staff_with_role(ticket.estate, roles.SUPERVISOR):
-        sent += _send_to_staff(
-            user=user, estate=ticket.estate, template="servicedesk_serious_complaint", context=context,
-            key=f"sd:intake:{ticket.pk}",
-        )
-    return sent
-
-
-def escalation_recipients(clock: TicketClock, level: int) -> list:
-    ticket = clock.ticket
-    if level == ClockEscalation.Level.HANDLER:
-        people = [u for u in (ticket.handler,) if u is not None and u.is_active]
-        if clock.kind in (ClockKind.RESPOND, ClockKind.FINISH) and ticket.assignee is not None:
-            if ticket.assignee not in people and ticket.assignee.is_active:
-                people.append(ticket.assignee)
-        if people:
-            return people
-        level = ClockEscalation.Level.SUPERVISOR  # nobody handles it: the supervisor hears of it
-    role = roles.SUPERVISOR if level == ClockEscalation.Level.SUPERVISOR else roles.ESTATE_MANAGER
-    return list(staff_with_role(ticket.estate, role))
-
-
-def clock_escalate(*, clock: TicketClock, level: int, now: datetime | None = None) -> int:
-    """Tell the people of ``level`` about ``clock``, once. Returns the number of messages."""
-    if ClockEscalation.objects.filter(clock=clock, level=level).exists():
-        return 0
-    ticket = clock.ticket
-    now = now or timezone.now()
-    context = {
-        **_ticket_context(ticket),
-        "clock": clock.get_kind_display(),
-        "due_at": timezone.localtime(clock.due_at),
-        "overdue": now >= clock.due_at,
-        "level": level,
-    }
-    sent = 0
-    for user in escalation_recipients(clock, level):
-        # Each message is recorded under its own key before it is sent: a rerun never resends.
-        sent += _send_to_staff(
-            user=user, estate=ticket.estate, template="servicedesk_escalation", context=context,
-            key=f"sd:{clock.pk}:{level}",
-        )
-    try:
-        with transaction.atomic():
-            ClockEscalation.objects.create(clock=clock, level=level, at=now, recipients=sent)
-    except IntegrityError:
-        return 0  # another worker finished the same level first
-    return sent
-
-
-def escalate_due_clocks(*, now: datetime | None = None) -> int:
-    """The periodic sweep: every level due on every running clock, made up if a run was lost."""
-    from servicedesk.selectors import escalations_due
-
-    now = now or timezone.now()
-    sent = 0
-    for clock, level in escalations_due(now=now):
-        try:
-            sent += clock_escalate(clock=clock, level=level, now=now)
-        except Exception:  # one bad clock must not stop the sweep; the next run tries again
-            logger.exception("escalation of clock %s level %s failed", clock.pk, level)
-    return sent
