@@ -13,6 +13,7 @@ translated message and change nothing; a user without the right raises ``Permiss
 
 from __future__ import annotations
 
+from servicedesk.selectors import can_see_all_tickets  # a read; re-exported for old callers
 from servicedesk.services.common import (
     COMPLETION_CLOCK,
     DESK_ROLES,
@@ -21,7 +22,6 @@ from servicedesk.services.common import (
     Kind,
     Status,
     User,
-    can_see_all_tickets,
     clock_hours_for,
     desk_handlers,
     maintenance_staff,

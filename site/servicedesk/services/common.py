@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from estates import roles
 from estates.models import Estate
@@ -75,30 +75,11 @@ def _require(user, perm: str, ticket: Ticket | None = None, *, estate: Estate | 
         raise PermissionDenied(_("You may not do this."))
 
 
-def can_see_all_tickets(user) -> bool:
-    """Desk staff see every ticket of their estates; maintenance only the ones dispatched to them."""
-    return any(
-        user.has_perm(f"servicedesk.{perm}")
-        for perm in ("add_ticket", "dispatch_ticket", "visit_ticket", "view_servicedesk_kpi")
-    )
-
-
-def _require_progress(user, ticket: Ticket) -> None:
-    _require(user, "progress_ticket", ticket)
-    if not can_see_all_tickets(user) and ticket.assignee_id != user.pk:
-        raise PermissionDenied(_("This ticket is not dispatched to you."))
-
-
 def _locked(ticket: Ticket) -> Ticket:
     """The caller's ticket re-read under a row lock, so that two clicks cannot both pass a state
     check (and the caller's object shows the new state afterwards)."""
     ticket.refresh_from_db(from_queryset=Ticket.objects.select_for_update())
     return ticket
-
-
-def _check_status(ticket: Ticket, allowed: Iterable[str], message: str) -> None:
-    if ticket.status not in allowed:
-        raise ValidationError(message, code="wrong_status")
 
 
 def staff_with_role(estate: Estate, role: str):

@@ -24,19 +24,18 @@ from servicedesk.services.common import (
     ClockKind,
     Kind,
     Status,
-    _check_status,
     _event,
     _hours,
     _locked,
     _meet,
     _open_clock,
     _require,
-    _require_progress,
     clock_hours_for,
     desk_handlers,
     maintenance_staff,
 )
 from servicedesk.services.escalation import notify_supervisors_of_serious_complaint
+from servicedesk.workflow import TICKETS
 
 
 # --- intake ---------------------------------------------------------------------------------
@@ -154,13 +153,7 @@ def _start_clocks(ticket: Ticket, hours: dict[str, int], now: datetime) -> None:
 def ticket_dispatch(*, ticket: Ticket, assignee=None, contractor: str = "", note: str = "", by) -> Ticket:
     """Send the work to a maintenance person of the estate or to an outside contractor."""
     ticket = _locked(ticket)
-    _require(by, "dispatch_ticket", ticket)
-    if ticket.kind not in (Kind.REPAIR, Kind.COMPLAINT):
-        raise ValidationError(_("Only repairs and complaints are dispatched."), code="wrong_kind")
-    _check_status(
-        ticket, (Status.NEW, Status.DISPATCHED, Status.IN_PROGRESS),
-        _("Only a ticket that is not done yet can be dispatched."),
-    )
+    TICKETS.check("dispatch", ticket, by)
     contractor = (contractor or "").strip()
     if assignee is None and not contractor:
         raise ValidationError(_("Choose a maintenance person or name a contractor."), code="no_assignee")
@@ -185,10 +178,7 @@ def ticket_dispatch(*, ticket: Ticket, assignee=None, contractor: str = "", note
 def ticket_takeover(*, ticket: Ticket, by) -> Ticket:
     """A supervisor steps in on a major or urgent complaint and becomes its handler."""
     ticket = _locked(ticket)
-    _require(by, "takeover_ticket", ticket)
-    if ticket.kind != Kind.COMPLAINT:
-        raise ValidationError(_("Only complaints are taken over."), code="wrong_kind")
-    _check_status(ticket, Ticket.OPEN_STATUSES, _("Only an open complaint can be taken over."))
+    TICKETS.check("takeover", ticket, by)  # major and urgent complaints only (DOMAIN.md)
     now = timezone.now()
     ticket.handler = by
     ticket.save(update_fields=["handler"])
@@ -201,10 +191,7 @@ def ticket_takeover(*, ticket: Ticket, by) -> Ticket:
 def ticket_feedback(*, ticket: Ticket, note: str, by) -> Ticket:
     """The first (or a further) feedback to the complainant on how the case is going."""
     ticket = _locked(ticket)
-    _require(by, "dispatch_ticket", ticket)
-    if ticket.kind != Kind.COMPLAINT:
-        raise ValidationError(_("Feedback is recorded for complaints."), code="wrong_kind")
-    _check_status(ticket, Ticket.OPEN_STATUSES, _("Feedback is given while the complaint is open."))
+    TICKETS.check("feedback", ticket, by)
     if not (note or "").strip():
         raise ValidationError(_("Write what the complainant was told."), code="required")
     now = timezone.now()
@@ -217,12 +204,7 @@ def ticket_feedback(*, ticket: Ticket, note: str, by) -> Ticket:
 def ticket_start(*, ticket: Ticket, by) -> Ticket:
     """The work begins (the maintenance person is on site: the repair is responded to)."""
     ticket = _locked(ticket)
-    _require_progress(by, ticket)
-    if ticket.kind == Kind.REPAIR:
-        allowed, message = (Status.DISPATCHED,), _("A repair is started once it is dispatched.")
-    else:
-        allowed, message = (Status.NEW, Status.DISPATCHED), _("Only a new or dispatched ticket can be started.")
-    _check_status(ticket, allowed, message)
+    TICKETS.check("start", ticket, by)
     now = timezone.now()
     ticket.status = Status.IN_PROGRESS
     ticket.save(update_fields=["status"])
@@ -235,13 +217,7 @@ def ticket_start(*, ticket: Ticket, by) -> Ticket:
 def ticket_done(*, ticket: Ticket, result: str, adopted: bool | None = None, by) -> Ticket:
     """The work is finished, the complaint has its result, the suggestion or enquiry its answer."""
     ticket = _locked(ticket)
-    _require_progress(by, ticket)
-    if ticket.kind in (Kind.REPAIR, Kind.COMPLAINT):
-        _check_status(ticket, (Status.IN_PROGRESS,), _("Only a ticket in progress can be marked done."))
-    else:
-        _check_status(
-            ticket, (Status.NEW, Status.IN_PROGRESS), _("Only an unanswered ticket can be answered.")
-        )
+    TICKETS.check("done", ticket, by)
     result = (result or "").strip()
     if not result:
         raise ValidationError(_("Write what was done or answered."), code="required")
@@ -273,10 +249,7 @@ def ticket_return_visit(
 ) -> ReturnVisit:
     """The return visit (回访) after the work is done: satisfaction 1–5 and the owner's word."""
     ticket = _locked(ticket)
-    _require(by, "visit_ticket", ticket)
-    if not ticket.needs_return_visit:
-        raise ValidationError(_("Suggestions and enquiries have no return visit."), code="wrong_kind")
-    _check_status(ticket, (Status.DONE,), _("A return visit is made after the work is done."))
+    TICKETS.check("return_visit", ticket, by)
     try:
         satisfaction = int(satisfaction)
     except (TypeError, ValueError):
@@ -309,23 +282,7 @@ def ticket_return_visit(
 @transaction.atomic
 def ticket_close(*, ticket: Ticket, by) -> Ticket:
     ticket = _locked(ticket)
-    _require(by, "visit_ticket", ticket)
-    if ticket.needs_return_visit:
-        if ticket.status in Ticket.OPEN_STATUSES:
-            raise ValidationError(_("The work is not done yet."), code="wrong_status")
-        if ticket.status == Status.DONE:
-            raise ValidationError(
-                _("Record the return visit before closing the ticket."), code="no_return_visit"
-            )
-        _check_status(ticket, (Status.VISITED,), _("This ticket is already closed."))
-        last = ticket.return_visits.order_by("-at", "-pk").first()
-        if last is None or not last.owner_confirmed:
-            raise ValidationError(
-                _("The owner has not confirmed the work: reopen the ticket instead of closing it."),
-                code="not_confirmed",
-            )
-    else:
-        _check_status(ticket, (Status.DONE,), _("Only an answered ticket can be closed."))
+    TICKETS.check("close", ticket, by)  # after a confirmed return visit, or once answered
     now = timezone.now()
     ticket.status = Status.CLOSED
     ticket.closed_at = now
@@ -338,10 +295,7 @@ def ticket_close(*, ticket: Ticket, by) -> Ticket:
 def ticket_reopen(*, ticket: Ticket, reason: str, by) -> Ticket:
     """Back to work: the completion clock starts again from now, and the reopening is counted."""
     ticket = _locked(ticket)
-    _require(by, "visit_ticket", ticket)
-    _check_status(
-        ticket, (Status.DONE, Status.VISITED, Status.CLOSED), _("Only a finished ticket can be reopened.")
-    )
+    TICKETS.check("reopen", ticket, by)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Give the reason for reopening."), code="required")
@@ -366,9 +320,7 @@ def ticket_reopen(*, ticket: Ticket, reason: str, by) -> Ticket:
 def ticket_set_handler(*, ticket: Ticket, handler, by) -> Ticket:
     """Name the one handler of a ticket (a single-ticket handover, or a web ticket's first one)."""
     ticket = _locked(ticket)
-    _require(by, "dispatch_ticket", ticket)
-    if ticket.status == Status.CLOSED:
-        raise ValidationError(_("A closed ticket is not handed over."), code="wrong_status")
+    TICKETS.check("handler", ticket, by)
     if not desk_handlers(ticket.estate).filter(pk=handler.pk).exists():
         raise ValidationError(_("The handler must be desk staff of this estate."), code="outside_estate")
     if ticket.handler_id == handler.pk:
