@@ -60,7 +60,7 @@ class Transition:
     label: str
     #: States the action may start from; the refusal message when the record is elsewhere
     #: (``%(status)s`` is replaced by the record's state label), or a dict state → message with
-    #: the key None for every other state.
+    #: the key None for every other state (a value may be a (message, code) pair).
     sources: Collection[str]
     refusal: str | dict
     #: The state after the action (None: the state does not change).
@@ -72,6 +72,10 @@ class Transition:
     applies: Callable[[object], bool] | None = None
     #: Shown when no row of the action applies to the record (e.g. "Only complaints are taken over.").
     not_applicable: str = ""
+    #: The error code of the state refusal (tests and callers may tell refusals apart by it).
+    refusal_code: str = "wrong_status"
+    #: Only the system (a Huey sweep, user None) takes this action; it is never a button.
+    system_only: bool = False
 
     def permission_for(self, obj) -> str | None:
         return self.permission(obj) if callable(self.permission) else self.permission
@@ -121,6 +125,8 @@ class Workflow:
         rows = self._rows.get(action)
         if rows is None:
             raise ActionRefused(_("This action does not exist."), code="unknown_action")
+        if user is not None and rows[0].system_only:
+            raise ActionForbidden(_("You may not do this."), code="system_only")
         if user is not None:
             # The permission is the same for every row of an action unless it depends on the record.
             perm = rows[0].permission_for(obj)
@@ -132,7 +138,10 @@ class Workflow:
         state = self.state_of(obj)
         if state not in row.sources:
             message = row.refusal.get(state, row.refusal.get(None)) if isinstance(row.refusal, dict) else row.refusal
-            raise ActionRefused(message, code="wrong_status", params=self._params(obj))
+            code = row.refusal_code
+            if isinstance(message, tuple):
+                message, code = message
+            raise ActionRefused(message, code=code, params=self._params(obj))
         for guard in row.guards:
             if not guard.test(obj, user):
                 error = ActionForbidden if guard.forbidden else ActionRefused
