@@ -88,6 +88,8 @@ class Workflow:
     state_field: str = "status"
     #: Check the user's estates against the record (every estate-owned workflow does).
     scoped: bool = True
+    #: How to read the state when it is not a field of the record itself.
+    state_getter: Callable[[object], str] | None = None
     _rows: dict[str, list[Transition]] = field(init=False, repr=False)
 
     def __post_init__(self):
@@ -103,7 +105,7 @@ class Workflow:
         return self._rows[action][0].label
 
     def state_of(self, obj) -> str:
-        return getattr(obj, self.state_field)
+        return self.state_getter(obj) if self.state_getter else getattr(obj, self.state_field)
 
     def row(self, action: str, obj) -> Transition:
         """The row of ``action`` that applies to ``obj`` (ActionRefused when none does)."""

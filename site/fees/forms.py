@@ -11,6 +11,7 @@ from estates.scoping import EstateScopedAdminForm, scope_queryset
 
 from fees import services
 from fees.models import Bill, ChasingStep, FeeItem, Payment, Step
+from fees.workflow import ARREARS
 
 
 class BillChoiceField(forms.ModelMultipleChoiceField):
@@ -55,16 +56,15 @@ class StepForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"], help_text=_("Empty: now."),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, house, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["step"].choices = [
-            (step, label) for step, label in Step.choices
-            if step in services.MANUAL_STEP_PERMISSION and user.has_perm(services.MANUAL_STEP_PERMISSION[step])
-        ]
+        allowed = allowed_manual_steps(user, house)
+        self.fields["step"].choices = [(step, label) for step, label in Step.choices if step in allowed]
 
 
-def allowed_manual_steps(user) -> list[str]:
-    return [s for s, perm in services.MANUAL_STEP_PERMISSION.items() if user.has_perm(perm)]
+def allowed_manual_steps(user, house) -> list[str]:
+    """The steps the user may record for the house: the ones the service accepts (fees.workflow)."""
+    return ARREARS.allowed(house, user)
 
 
 class ReverseForm(forms.Form):

@@ -10,7 +10,6 @@ from __future__ import annotations
 from fees.services.arrears import (
     CASE_FIELDS,
     CONTACTED,
-    MANUAL_STEP_PERMISSION,
     TAKEN,
     SweepResult,
     arrears_case_refresh,
@@ -46,6 +45,7 @@ from fees.services.rates import (
     fee_rate_validate,
     fee_standards_text,
 )
+from fees.workflow import MANUAL_STEP_PERMISSION
 
 __all__ = [
     "BATCH",

@@ -30,6 +30,7 @@ from fees.models import (
     period_label,
 )
 from fees.services.common import BATCH, ZERO, _require, _set_history_user, month_start
+from fees.workflow import ARREARS
 
 # --- arrears cases and the ladder -----------------------------------------------------------
 #: Steps that count as "taken" for the ladder (a pending reminder is being sent right now).
@@ -292,21 +293,13 @@ def steps_deliver(*, estate: Estate | None = None, limit: int | None = None) -> 
     return result
 
 
-MANUAL_STEP_PERMISSION = {
-    Step.CALL: "fees.record_call",
-    Step.VISIT: "fees.record_visit",
-    Step.LAWYER_LETTER: "fees.record_legal",
-    Step.LAWSUIT: "fees.record_legal",
-}
-
-
 def chasing_step_record(
     *, house: House, step: str, outcome: str, note: str = "", by, done_at: dt.datetime | None = None,
 ) -> ChasingStep:
     """Staff record a manual step (call, visit, lawyer's letter, lawsuit) and what came of it."""
-    if step not in MANUAL_STEP_PERMISSION:
+    if step not in ARREARS.actions:
         raise ValidationError({"step": _("Only a phone call, door visit, lawyer's letter or lawsuit is recorded by hand.")})
-    _require(by, MANUAL_STEP_PERMISSION[step], house)
+    ARREARS.check(step, house, by)
     if outcome not in ChasingStep.Outcome.values or not outcome:
         raise ValidationError({"outcome": _("Choose the outcome.")})
     now = timezone.now()
