@@ -11,11 +11,10 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
+from estates.personal_data import normalize_mobile
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from simple_history.models import HistoricalRecords
-
-from estates.personal_data import normalize_mobile
 
 
 class ArchiveHistory(HistoricalRecords):

@@ -11,7 +11,8 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
-from estates.scoping import EstateScopedViewSetMixin
+from estates.admin_writes import register_service_writes
+from estates.viewsets import EstateSnippetViewSet
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import (
@@ -23,9 +24,9 @@ from wagtail.admin.panels import (
 )
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from archives import admin_urls
+from archives import admin_urls, services
 from archives.admin.columns import MaskedColumn, OwnersColumn
 from archives.admin.panels import HouseholdRecordsPanel, PeopleInlinePanel
 from archives.admin.views import (
@@ -43,9 +44,10 @@ from archives.admin.views import (
 )
 from archives.forms import HouseholdForm, KeyForm, PersonForm
 from archives.models import Document, Household, Key, Person, Vehicle
+from archives.services import ARCHIVE_MODELS
 
 
-class HouseholdViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class HouseholdViewSet(EstateSnippetViewSet):
     model = Household
     icon = "home"
     menu_label = _("Household files")
@@ -59,10 +61,7 @@ class HouseholdViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     ]
     list_filter = ["house__building__estate", "house__building", "house__status"]
     search_fields = ["house__room", "house__unit", "house__building__name", "people__name", "vehicles__plate"]
-    search_backend_name = None
-    list_per_page = 50
     inspect_view_enabled = True
-    copy_view_enabled = False
     index_view_class = HouseholdIndexView
     edit_view_class = HouseholdEditView
     inspect_view_class = HouseholdInspectView
@@ -97,7 +96,7 @@ class HouseholdViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     )
 
 
-class PersonViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class PersonViewSet(EstateSnippetViewSet):
     model = Person
     icon = "user"
     menu_label = _("People")
@@ -113,10 +112,7 @@ class PersonViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     ]
     list_filter = ["household__house__building__estate", "household__house__building", "role", "id_type"]
     search_fields = ["name", "relationship", "household__house__room", "household__house__building__name"]
-    search_backend_name = None
-    list_per_page = 50
     inspect_view_enabled = True
-    copy_view_enabled = False
     index_view_class = PersonIndexView
     edit_view_class = PersonEditView
     inspect_view_class = PersonInspectView
@@ -134,7 +130,7 @@ class PersonViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     )
 
 
-class VehicleViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class VehicleViewSet(EstateSnippetViewSet):
     model = Vehicle
     icon = "site"
     menu_label = _("Vehicles")
@@ -144,10 +140,7 @@ class VehicleViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     ]
     list_filter = ["household__house__building__estate", "household__house__building", "vehicle_type", "active"]
     search_fields = ["plate", "parking_space", "permit_number", "household__house__room", "household__people__name"]
-    search_backend_name = None
-    list_per_page = 50
     inspect_view_enabled = True
-    copy_view_enabled = False
     index_view_class = _index_view(plate_fields=("plate",), mobile_fields=("household__people__mobile",))
     edit_view_class = ArchiveEditView
     inspect_view_class = ArchiveInspectView
@@ -161,17 +154,14 @@ class VehicleViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     ]
 
 
-class KeyViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class KeyViewSet(EstateSnippetViewSet):
     model = Key
     icon = "key"
     menu_label = _("Keys")
     list_display = ["tag", Column("opens", label=_("opens")), "cabinet", "slot", "copies", "status", "estate"]
     list_filter = ["estate", "status", "opens_house__building", "cabinet"]
     search_fields = ["tag", "opens_room", "cabinet", "slot", "opens_house__room", "opens_house__building__name", "notes"]
-    search_backend_name = None
-    list_per_page = 50
     inspect_view_enabled = True
-    copy_view_enabled = False
     index_view_class = _index_view()
     edit_view_class = ArchiveEditView
     inspect_view_class = ArchiveInspectView
@@ -189,7 +179,7 @@ class KeyViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     )
 
 
-class DocumentViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class DocumentViewSet(EstateSnippetViewSet):
     model = Document
     icon = "doc-full"
     menu_label = _("Documents")
@@ -200,10 +190,7 @@ class DocumentViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     ]
     list_filter = ["estate", "category", "year", "confidentiality", "is_out"]
     search_fields = ["title", "reference", "cabinet", "box", "household__house__room", "notes"]
-    search_backend_name = None
-    list_per_page = 50
     inspect_view_enabled = True
-    copy_view_enabled = False
     index_view_class = _index_view()
     edit_view_class = ArchiveEditView
     inspect_view_class = DocumentInspectView
@@ -241,6 +228,13 @@ class DeletedRecordsMenuItem(MenuItem):
 @hooks.register("register_archives_menu_item")
 def register_deleted_records_menu_item():
     return DeletedRecordsMenuItem(_("Deleted records"), reverse("archives_deleted"), icon_name="bin", order=900)
+
+
+@hooks.register("register_actions")
+def register_archive_writes(registry):
+    """The admin's create, edit and delete of every archive record go through archives.services."""
+    for model in ARCHIVE_MODELS.values():
+        register_service_writes(registry, model, save=services.record_save, delete=services.record_delete)
 
 
 @hooks.register("register_admin_urls")
