@@ -112,25 +112,9 @@ class IssueBillsForm(forms.Form):
         return period
 
 
-class FeeRateAdminForm(EstateScopedAdminForm):
-    """Refuses a rate that would reach back over bills already issued."""
-
-    def clean(self):
-        cleaned = super().clean()
-        fee_item, valid_from = cleaned.get("fee_item"), cleaned.get("valid_from")
-        if fee_item and valid_from:
-            try:
-                services.fee_rate_validate(
-                    fee_item=fee_item, valid_from=valid_from, amount=cleaned.get("amount"), instance=self.instance,
-                )
-            except ValidationError as exc:
-                for name, errors in (exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}).items():
-                    self.add_error(name if name in self.fields else None, errors)
-        return cleaned
-
-
 class ArrearsCaseAdminForm(EstateScopedAdminForm):
-    """Who reminders go to: a valid mainland mobile and/or an email."""
+    """Who reminders go to: a valid mainland mobile and/or an email. Saved by
+    fees.services.arrears_contact_save (see the register_actions hook of fees.wagtail_hooks)."""
 
     def clean_contact_mobile(self):
         value = self.cleaned_data.get("contact_mobile", "")
@@ -138,10 +122,4 @@ class ArrearsCaseAdminForm(EstateScopedAdminForm):
             validate_mobile(value)
             value = normalize_mobile(value)
         return value
-
-    def save(self, commit=True):
-        case = super().save(commit=commit)
-        if commit:
-            services.contact_added(case=case)
-        return case
 

@@ -3,18 +3,19 @@
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from estates.admin_writes import register_service_writes
 from estates.personal_data import can_view_personal_data, log_personal_data_access, mask_mobile
-from estates.scoping import EstateScopedViewSetMixin
+from estates.viewsets import EstateSnippetViewSet
 from spreadsheets.safety import escape_cell  # CWE-1236: one rule for every export
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSetGroup
 
-from fees import views
-from fees.forms import ArrearsCaseAdminForm, FeeRateAdminForm
+from fees import services, views
+from fees.forms import ArrearsCaseAdminForm
 from fees.models import ArrearsCase, Bill, ChasingStep, FeeItem, FeeRate, MeterReading, Payment
 
 
@@ -43,7 +44,7 @@ class SafeExportIndexView(IndexView):
         return super().as_spreadsheet(queryset, spreadsheet_format)
 
 
-class ArrearsBoardViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class ArrearsBoardViewSet(EstateSnippetViewSet):
     """The arrears board: who owes, how much, for how long, what was done and what is next."""
 
     model = ArrearsCase
@@ -70,16 +71,14 @@ class ArrearsBoardViewSet(EstateScopedViewSetMixin, SnippetViewSet):
         "get_current_step_display": _("current step"), "get_next_step_display": _("proposed next step"),
     }
     export_filename = "arrears-board"
-    list_per_page = 50
     ordering = ["-months", "-amount"]
-    copy_view_enabled = False
     edit_handler = ObjectList(
         [FieldPanel("contact_name"), FieldPanel("contact_mobile"), FieldPanel("contact_email")],
         base_form_class=ArrearsCaseAdminForm,
     )
 
 
-class BillViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class BillViewSet(EstateSnippetViewSet):
     model = Bill
     icon = "doc-full"
     index_view_class = SafeExportIndexView
@@ -92,12 +91,10 @@ class BillViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     search_fields = ["house__room", "house__building__name"]
     list_export = ["estate", "house", "fee_item", "period", "quantity", "rate", "amount", "paid", "due_date"]
     export_filename = "bills"
-    list_per_page = 50
     inspect_view_enabled = True
-    copy_view_enabled = False
 
 
-class PaymentViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class PaymentViewSet(EstateSnippetViewSet):
     model = Payment
     icon = "tick"
     index_view_class = SafeExportIndexView
@@ -113,12 +110,10 @@ class PaymentViewSet(EstateScopedViewSetMixin, SnippetViewSet):
                    "reference", "operator", "reversed_at", "reversal_reason"]
     export_headings = {"receipt_number": _("receipt number"), "house": _("house")}
     export_filename = "payments"
-    list_per_page = 50
     inspect_view_enabled = True
-    copy_view_enabled = False
 
 
-class ChasingStepViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class ChasingStepViewSet(EstateSnippetViewSet):
     model = ChasingStep
     icon = "mail"
     index_view_class = SafeExportIndexView
@@ -131,12 +126,10 @@ class ChasingStepViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     search_fields = ["house__room", "house__building__name", "note"]
     list_export = ["estate", "house", "step", "period", "status", "channel", "amount", "months", "outcome", "note", "by", "done_at"]
     export_filename = "chasing-steps"
-    list_per_page = 50
     inspect_view_enabled = True
-    copy_view_enabled = False
 
 
-class FeeItemViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class FeeItemViewSet(EstateSnippetViewSet):
     model = FeeItem
     icon = "list-ul"
     queryset = FeeItem.objects.select_related("estate")
@@ -146,7 +139,7 @@ class FeeItemViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     inspect_view_enabled = True
 
 
-class FeeRateViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class FeeRateViewSet(EstateSnippetViewSet):
     model = FeeRate
     icon = "date"
     queryset = FeeRate.objects.select_related("fee_item__estate")
@@ -154,12 +147,12 @@ class FeeRateViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     list_filter = ["fee_item__estate", "fee_item"]
     search_fields = ["fee_item__name", "note"]
     edit_handler = ObjectList(
+        # The rate rules (no reaching back over issued bills) run in fees.services.fee_rate_save.
         [FieldPanel("fee_item"), FieldRowPanel([FieldPanel("amount"), FieldPanel("valid_from")]), FieldPanel("note")],
-        base_form_class=FeeRateAdminForm,
     )
 
 
-class MeterReadingViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class MeterReadingViewSet(EstateSnippetViewSet):
     model = MeterReading
     icon = "order"
     queryset = MeterReading.objects.select_related("house__building", "fee_item")
@@ -168,7 +161,6 @@ class MeterReadingViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     ]
     list_filter = ["fee_item", "period"]
     search_fields = ["house__room", "house__building__name"]
-    list_per_page = 50
 
 
 class FeesGroup(SnippetViewSetGroup):
@@ -179,6 +171,13 @@ class FeesGroup(SnippetViewSetGroup):
         ArrearsBoardViewSet, BillViewSet, PaymentViewSet, ChasingStepViewSet,
         FeeItemViewSet, FeeRateViewSet, MeterReadingViewSet,
     )
+
+
+@hooks.register("register_actions")
+def register_fees_writes(registry):
+    """The admin's writes of fee rates and arrears contacts go through fees.services."""
+    register_service_writes(registry, FeeRate, save=services.fee_rate_save)
+    register_service_writes(registry, ArrearsCase, save=services.arrears_contact_save)
 
 
 @hooks.register("register_admin_urls")

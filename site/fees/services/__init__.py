@@ -13,6 +13,7 @@ from fees.services.arrears import (
     TAKEN,
     SweepResult,
     arrears_case_refresh,
+    arrears_contact_save,
     arrears_contact_update,
     arrears_sweep,
     chasing_step_record,
@@ -42,6 +43,7 @@ from fees.services.publishing import (
 )
 from fees.services.rates import (
     fee_rate_create,
+    fee_rate_save,
     fee_rate_validate,
     fee_standards_text,
 )
@@ -54,6 +56,7 @@ __all__ = [
     "add_months",
     "fee_rate_validate",
     "fee_rate_create",
+    "fee_rate_save",
     "fee_standards_text",
     "bills_issue",
     "ReadingRow",
@@ -72,6 +75,7 @@ __all__ = [
     "steps_deliver",
     "MANUAL_STEP_PERMISSION",
     "chasing_step_record",
+    "arrears_contact_save",
     "arrears_contact_update",
     "contact_added",
     "fee_standards_publish",

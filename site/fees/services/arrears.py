@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, F, Min, Q, Sum
 from django.utils import timezone
@@ -334,6 +334,16 @@ def arrears_contact_update(*, case: ArrearsCase, name: str, mobile: str, email: 
         case.save(update_fields=["contact_name", "contact_mobile", "contact_email", "updated_at"])
         contact_added(case=case)
     return case
+
+
+def arrears_contact_save(*, instance: ArrearsCase, by, form=None) -> ArrearsCase:
+    """The admin's edit of an arrears case: only its contact is staff's to change (the sweeps
+    keep the amounts and steps); a case is never created by hand."""
+    if instance._state.adding:
+        raise PermissionDenied(_("Arrears cases are opened by the arrears sweep, not by hand."))
+    return arrears_contact_update(
+        case=instance, name=instance.contact_name, mobile=instance.contact_mobile, email=instance.contact_email, by=by,
+    )
 
 
 def contact_added(*, case: ArrearsCase) -> int:

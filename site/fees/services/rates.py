@@ -48,10 +48,24 @@ def fee_rate_validate(*, fee_item: FeeItem, valid_from: dt.date, amount=None, in
 
 @transaction.atomic
 def fee_rate_create(*, fee_item: FeeItem, amount, valid_from: dt.date, note: str = "", by) -> FeeRate:
-    _require(by, "fees.add_feerate", fee_item)
-    amount = Decimal(str(amount))
-    fee_rate_validate(fee_item=fee_item, valid_from=valid_from, amount=amount)
-    return FeeRate.objects.create(fee_item=fee_item, amount=amount, valid_from=valid_from, note=note)
+    rate = FeeRate(fee_item=fee_item, amount=Decimal(str(amount)), valid_from=valid_from, note=note)
+    return fee_rate_save(instance=rate, by=by)
+
+
+@transaction.atomic
+def fee_rate_save(*, instance: FeeRate, by, form=None) -> FeeRate:
+    """Create or change a rate (the admin's create and edit views call this)."""
+    adding = instance._state.adding
+    _require(by, "fees.add_feerate" if adding else "fees.change_feerate", instance.fee_item)
+    # The stored row, not the edited one: moving a rate's start touches the old date too.
+    stored = None if adding else FeeRate.objects.select_for_update().get(pk=instance.pk)
+    fee_rate_validate(fee_item=instance.fee_item, valid_from=instance.valid_from, amount=instance.amount,
+                      instance=stored)
+    if form is not None:
+        return form.save()
+    instance.full_clean()
+    instance.save()
+    return instance
 
 
 def fee_standards_text(*, estate: Estate, on: dt.date | None = None) -> str:
