@@ -354,15 +354,6 @@ def loans_lapse_approvals() -> int:
     return lapsed
 
 
-def item_return(*, item, by, condition: str = "", notes: str = "", now: datetime.datetime | None = None) -> Loan:
-    """Take back whatever loan has ``item`` out; a clear message when it is not out."""
-    _require_reach(by, item)
-    loan = selectors.current_loan(item)
-    if loan is None:
-        raise ValidationError(_("This item is not out, so it cannot be returned."), code="not_out")
-    return loan_return(loan=loan, by=by, condition=condition, notes=notes, now=now)
-
-
 def _staff_channel(user, mobile: str) -> tuple[str, str] | None:
     """Email when the staff member has an address, else SMS to the work mobile."""
     if user.email:
