@@ -12,9 +12,9 @@ from django.db.models import Prefetch
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from estates.admin_writes import register_service_writes
+from estates.menu import PermissionMenuItem
 from estates.viewsets import EstateSnippetViewSet
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -215,19 +215,12 @@ class ArchivesGroup(SnippetViewSetGroup):
     items = (HouseholdViewSet, PersonViewSet, VehicleViewSet, KeyViewSet, DocumentViewSet)
 
 
-class DeletedRecordsMenuItem(MenuItem):
-    def is_shown(self, request):
-        user = request.user
-        return any(
-            user.has_perm(f"archives.{action}_{name}")
-            for name in ("household", "person", "vehicle", "key", "document")
-            for action in ("view", "add", "change")
-        )
-
-
 @hooks.register("register_archives_menu_item")
 def register_deleted_records_menu_item():
-    return DeletedRecordsMenuItem(_("Deleted records"), reverse("archives_deleted"), icon_name="bin", order=900)
+    return PermissionMenuItem(
+        _("Deleted records"), reverse("archives_deleted"), icon_name="bin", order=900,
+        permission=[f"archives.{action}_{name}" for name in ARCHIVE_MODELS for action in ("view", "add", "change")],
+    )
 
 
 @hooks.register("register_actions")

@@ -1,20 +1,20 @@
 """The fees admin: the arrears board, bills, payments, chasing steps, fee items and rates (one
 "收费 / Fees" menu group), plus the custom views of fees.views."""
 
-from django.urls import path, reverse
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from estates.admin_writes import register_service_writes
+from estates.menu import PermissionMenuItem
 from estates.personal_data import can_view_personal_data, log_personal_data_access, mask_mobile
 from estates.viewsets import EstateSnippetViewSet
 from spreadsheets.safety import escape_cell  # CWE-1236: one rule for every export
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSetGroup
 
-from fees import services, views
+from fees import admin_urls, services
 from fees.forms import ArrearsCaseAdminForm
 from fees.models import ArrearsCase, Bill, ChasingStep, FeeItem, FeeRate, MeterReading, Payment
 
@@ -182,26 +182,7 @@ def register_fees_writes(registry):
 
 @hooks.register("register_admin_urls")
 def register_fees_urls():
-    return [
-        path("fees/house/<int:pk>/", views.house_fees, name="fees_house"),
-        path("fees/house/<int:pk>/pay/", views.house_pay, name="fees_house_pay"),
-        path("fees/house/<int:pk>/step/", views.house_step, name="fees_house_step"),
-        path("fees/payment/<int:pk>/receipt/", views.receipt, name="fees_receipt"),
-        path("fees/payment/<int:pk>/reverse/", views.reverse_payment, name="fees_reverse"),
-        path("fees/readings/import/", views.readings_import, name="fees_readings_import"),
-        path("fees/issue/", views.issue_bills, name="fees_issue"),
-        path("fees/collection/", views.collection, name="fees_collection"),
-        path("fees/standards/publish/", views.publish_standards, name="fees_publish_standards"),
-    ]
-
-
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.permission = permission
-
-    def is_shown(self, request):
-        return request.user.has_perm(self.permission)
+    return [path("fees/", include(admin_urls))]
 
 
 @hooks.register("register_admin_menu_item")
