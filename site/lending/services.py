@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import datetime
 
+from archives.models import Document, Key
+from archives.validators import normalize_id_number, validate_resident_id
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -26,6 +29,8 @@ from estates.models import StaffMembership
 from estates.personal_data import normalize_mobile, validate_mobile
 from estates.scoping import user_can_reach
 from estates.workflow import ActionRefused
+from notifications.models import Message
+from notifications.services import notify
 
 from lending import selectors
 from lending.models import IdType, Loan
@@ -33,8 +38,6 @@ from lending.workflow import LOANS, lapse_after
 
 
 def _is_key(item) -> bool:
-    from archives.models import Key
-
     return isinstance(item, Key)
 
 
@@ -70,8 +73,6 @@ def _holder_message(item) -> str:
 
 def _check_lendable(item) -> None:
     """A lost or retired key, or a document whose paper copy was lost, cannot be lent."""
-    from archives.models import Key
-
     if _is_key(item):
         if item.status == Key.Status.LOST:
             raise ValidationError(_("This key is reported lost and cannot be lent."), code="key_lost")
@@ -90,8 +91,6 @@ def _check_due(due_at: datetime.datetime | None, *, now: datetime.datetime) -> N
 
 def _lock_item(loan: Loan):
     """Lock the item row for the rest of the transaction and return it freshly read."""
-    from archives.models import Document, Key
-
     if loan.key_id:
         return Key.objects.select_for_update().get(pk=loan.key_id)
     return Document.objects.select_for_update().get(pk=loan.document_id)
@@ -151,8 +150,6 @@ def loan_request(
     if borrower_id_type and borrower_id_type not in IdType.values:
         errors.setdefault("borrower_id_type", []).append(_("Choose an ID document type from the list."))
     elif borrower_id_number and borrower_id_type in ("", IdType.RESIDENT_ID):
-        from archives.validators import normalize_id_number, validate_resident_id
-
         borrower_id_number = normalize_id_number(borrower_id_number)
         try:
             validate_resident_id(borrower_id_number)
@@ -245,8 +242,6 @@ def loan_hand_out(*, loan: Loan, by, due_at: datetime.datetime | None = None, no
     loan = _lock_loan(loan)
     LOANS.check("hand_out", loan, by)
     _check_lendable(item)
-    from archives.models import Key
-
     if (_is_key(item) and item.status == Key.Status.LENT_OUT) or (not _is_key(item) and item.is_out):
         raise ValidationError(_holder_message(item), code="already_out")
     _check_due(due_at, now=now)
@@ -295,8 +290,6 @@ def loan_return(
     if notes and notes.strip():
         loan.notes = f"{loan.notes}\n{notes.strip()}".strip()
     _save_loan(loan, by=by)
-    from archives.models import Key
-
     _set_item_state(item, out=False, key_status=Key.Status.IN_CABINET, by=by)
     return loan
 
@@ -314,8 +307,6 @@ def loan_report_lost(*, loan: Loan, by, notes: str = "", now: datetime.datetime 
     if notes and notes.strip():
         loan.notes = f"{loan.notes}\n{notes.strip()}".strip()
     _save_loan(loan, by=by)
-    from archives.models import Key
-
     # A lost document is no longer "out" (it is nowhere); selectors.document_is_lost keeps it
     # from being lent again.
     _set_item_state(item, out=False, key_status=Key.Status.LOST, by=by)
@@ -371,10 +362,6 @@ def loans_chase_overdue(*, now: datetime.datetime | None = None) -> int:
     unique key first (notifications.notify), so running twice sends nothing twice and a lost
     run is made up by the next one. Returns the number of messages recorded by this run.
     """
-    from django.conf import settings
-    from notifications.models import Message
-    from notifications.services import notify
-
     now = now or timezone.now()
     day = timezone.localdate(now).isoformat()
     escalate_after = datetime.timedelta(days=getattr(settings, "LENDING_ESCALATE_AFTER_DAYS", 3))

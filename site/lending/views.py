@@ -5,6 +5,7 @@ its actions, and the "who holds what now" board. Every view is scoped to the use
 
 from __future__ import annotations
 
+from archives.models import Document, Key
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -37,8 +38,6 @@ def _require_view(user) -> None:
 
 
 def _item_model(kind: str):
-    from archives.models import Document, Key
-
     if kind == "key":
         return Key
     if kind == "document":
@@ -80,8 +79,6 @@ def add_service_errors(form, error: ValidationError) -> None:
 
 
 def item_url(item) -> str:
-    from archives.models import Key
-
     kind = "key" if isinstance(item, Key) else "document"
     return reverse("lending:item", args=[kind, item.pk])
 
@@ -91,8 +88,6 @@ def loan_url(loan: Loan) -> str:
 
 
 def _status_of_item(item) -> str:
-    from archives.models import Key
-
     if isinstance(item, Key):
         return item.get_status_display()
     if item.is_out:
