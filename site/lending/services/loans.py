@@ -1,120 +1,34 @@
-"""Every write of the borrowing register. Views, tasks and demo data call these; nothing else
-changes a loan, a key's status or a document's ``is_out``.
-
-Rules:
-- a loan is requested by someone allowed to request that kind of item, for a borrower who is
-  either a staff member of the estate or an outside person with a name and a valid mobile;
-- a supervisor (``lending.approve_loan``) approves or rejects it, never the person who asked;
-- whoever hands items out (``lending.handle_*_loan``) hands it out, takes it back or reports it
-  lost; the key's status and the document's ``is_out`` follow in the same transaction;
-- one holder at a time: the hand-out locks the item row (``select_for_update``; SQLite takes the
-  write lock at BEGIN because the project runs IMMEDIATE transactions), re-reads it, and the
-  partial unique constraint of ``Loan`` is the last word: a lost race becomes a ValidationError
-  naming the holder, never a 500.
-"""
+"""A loan from request to return: request, approve, reject, withdraw, hand out, return, lost, lapse."""
 
 from __future__ import annotations
 
 import datetime
 
-from archives.models import Document, Key
+from archives.models import Key
 from archives.validators import normalize_id_number, validate_resident_id
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from estates.models import StaffMembership
 from estates.personal_data import normalize_mobile, validate_mobile
-from estates.scoping import user_can_reach
 from estates.workflow import ActionRefused
-from notifications.models import Message
-from notifications.services import notify
 
 from lending import selectors
 from lending.models import IdType, Loan
+from lending.services.common import (
+    _check_due,
+    _check_lendable,
+    _holder_message,
+    _is_key,
+    _lock_item,
+    _lock_loan,
+    _require,
+    _require_reach,
+    _save_loan,
+    _set_item_state,
+)
 from lending.workflow import LOANS, lapse_after
-
-
-def _is_key(item) -> bool:
-    return isinstance(item, Key)
-
-
-def _item_type(item) -> str:
-    return "key" if _is_key(item) else "document"
-
-
-def _require(by, permission: str) -> None:
-    if not by.has_perm(permission):
-        raise PermissionDenied(_("You are not allowed to do this."))
-
-
-def _require_reach(by, obj) -> None:
-    if not user_can_reach(by, obj):
-        raise PermissionDenied(_("This record belongs to an estate you do not work in."))
-
-
-def _when(value: datetime.datetime | None) -> str:
-    return date_format(timezone.localtime(value), "Y-m-d H:i") if value else "—"
-
-
-def _holder_message(item) -> str:
-    loan = selectors.current_loan(item)
-    if loan is None:
-        if _is_key(item):
-            return _("This key is marked as lent out but has no loan in the register; check it in the cabinet.")
-        return _("This paper document is marked as out but has no loan in the register; check it in the cabinet.")
-    params = {"holder": loan.borrower_display, "since": _when(loan.handed_out_at), "due": _when(loan.due_at)}
-    if _is_key(item):
-        return _("This key is already out with %(holder)s since %(since)s (due back %(due)s).") % params
-    return _("This paper document is already out with %(holder)s since %(since)s (due back %(due)s).") % params
-
-
-def _check_lendable(item) -> None:
-    """A lost or retired key, or a document whose paper copy was lost, cannot be lent."""
-    if _is_key(item):
-        if item.status == Key.Status.LOST:
-            raise ValidationError(_("This key is reported lost and cannot be lent."), code="key_lost")
-        if item.status == Key.Status.RETIRED:
-            raise ValidationError(_("This key is retired and cannot be lent."), code="key_retired")
-    elif selectors.document_is_lost(item):
-        raise ValidationError(
-            _("The paper copy of this document was reported lost and cannot be lent."), code="document_lost"
-        )
-
-
-def _check_due(due_at: datetime.datetime | None, *, now: datetime.datetime) -> None:
-    if due_at is not None and due_at <= now:
-        raise ValidationError({"due_at": _("The due time must be in the future.")}, code="due_in_past")
-
-
-def _lock_item(loan: Loan):
-    """Lock the item row for the rest of the transaction and return it freshly read."""
-    if loan.key_id:
-        return Key.objects.select_for_update().get(pk=loan.key_id)
-    return Document.objects.select_for_update().get(pk=loan.document_id)
-
-
-def _lock_loan(loan: Loan) -> Loan:
-    return Loan.objects.select_for_update().get(pk=loan.pk)
-
-
-def _save_loan(loan: Loan, *, by) -> None:
-    loan._history_user = by
-    loan.save()
-
-
-def _set_item_state(item, *, out: bool | None = None, key_status: str | None = None, by) -> None:
-    """Keep the archive record in step with the register, with a history entry by ``by``."""
-    item._history_user = by
-    if _is_key(item):
-        if item.status != key_status:
-            item.status = key_status
-            item.save(update_fields=["status"])
-    elif item.is_out != out:
-        item.is_out = out
-        item.save(update_fields=["is_out"])
 
 
 @transaction.atomic
@@ -343,84 +257,3 @@ def loans_lapse_approvals() -> int:
             _save_loan(loan, by=None)
             lapsed += 1
     return lapsed
-
-
-def _staff_channel(user, mobile: str) -> tuple[str, str] | None:
-    """Email when the staff member has an address, else SMS to the work mobile."""
-    if user.email:
-        return "email", user.email
-    if mobile:
-        return "sms", mobile
-    return None
-
-
-def loans_chase_overdue(*, now: datetime.datetime | None = None) -> int:
-    """Remind every overdue borrower once a day, tell the estate's supervisors, and escalate to
-    the estate manager once a loan is LENDING_ESCALATE_AFTER_DAYS days overdue.
-
-    Level-triggered: every run looks at what is overdue now; each message is recorded under a
-    unique key first (notifications.notify), so running twice sends nothing twice and a lost
-    run is made up by the next one. Returns the number of messages recorded by this run.
-    """
-    now = now or timezone.now()
-    day = timezone.localdate(now).isoformat()
-    escalate_after = datetime.timedelta(days=getattr(settings, "LENDING_ESCALATE_AFTER_DAYS", 3))
-    sent = 0
-    staff_cache: dict[tuple[int, str], list] = {}
-
-    def staff(estate, which):
-        cache_key = (estate.pk, which)
-        if cache_key not in staff_cache:
-            staff_cache[cache_key] = (selectors.supervisors_of if which == "sup" else selectors.managers_of)(estate)
-        return staff_cache[cache_key]
-
-    def send(*, to, channel, template, context, key, estate):
-        nonlocal sent
-        if Message.objects.filter(key=key).exists():
-            return
-        notify(to=to, channel=channel, template=template, context=context, key=key, estate=estate)
-        sent += 1
-
-    loans = selectors.overdue_loans(now=now).select_related("key__opens_house__building")
-    for loan in loans:
-        overdue_for = now - loan.due_at
-        context = {
-            "item": str(loan.item),
-            "borrower": loan.borrower_display,
-            "estate": loan.estate.name,
-            "due": _when(loan.due_at),
-            "days": overdue_for.days,
-            "loan_id": loan.pk,
-        }
-        # The borrower.
-        if loan.borrower_user_id:
-            mobile = (
-                StaffMembership.objects.filter(user_id=loan.borrower_user_id, estate_id=loan.estate_id)
-                .values_list("mobile", flat=True).first() or ""
-            )
-            target = _staff_channel(loan.borrower_user, mobile)
-        else:
-            target = ("sms", loan.borrower_mobile) if loan.borrower_mobile else None
-        if target:
-            send(
-                to=target[1], channel=target[0], template="lending_overdue_borrower", context=context,
-                key=f"loan-overdue:{loan.pk}:{day}", estate=loan.estate,
-            )
-        # The supervisors of the estate.
-        for user, mobile in staff(loan.estate, "sup"):
-            target = _staff_channel(user, mobile)
-            if target:
-                send(
-                    to=target[1], channel=target[0], template="lending_overdue_staff", context=context,
-                    key=f"loan-overdue:{loan.pk}:{day}:staff:{user.pk}", estate=loan.estate,
-                )
-        # Escalation, once, to the estate manager(s).
-        if overdue_for >= escalate_after:
-            for user, mobile in staff(loan.estate, "mgr"):
-                target = _staff_channel(user, mobile)
-                if target:
-                    send(
-                        to=target[1], channel=target[0], template="lending_escalation", context=context,
-                        key=f"loan-escalate:{loan.pk}:{user.pk}", estate=loan.estate,
-                    )
-    return sent
