@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime
 import random
 
+from estates.models import House
 from simple_history.utils import bulk_create_with_history
 
 from archives.factories import plate_for, resident_id
 from archives.models import Document, Household, Key, Person, Vehicle
-from estates.models import House
 
 #: At most this many household files per estate, so that a demo of 100 000 houses stays quick.
 MAX_HOUSEHOLDS_PER_ESTATE = 2000

@@ -3,10 +3,10 @@
 import datetime
 
 import factory
+from estates.factories import EstateFactory, HouseFactory
 
 from archives.models import Document, Household, Key, Person, Vehicle
 from archives.validators import resident_id_check_code
-from estates.factories import EstateFactory, HouseFactory
 
 
 def resident_id(n: int, born: datetime.date = datetime.date(1980, 1, 1)) -> str:

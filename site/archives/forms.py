@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from estates.personal_data import can_view_personal_data
+from estates.scoping import EstateScopedAdminForm
 
 from archives.models import Household
 from archives.privacy import MASKS, mask
-from estates.personal_data import can_view_personal_data
-from estates.scoping import EstateScopedAdminForm
 
 
 class PersonForm(EstateScopedAdminForm):

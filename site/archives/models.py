@@ -11,11 +11,19 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
+from estates.personal_data import normalize_mobile
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from simple_history.models import HistoricalRecords
 
-from estates.personal_data import normalize_mobile
+from archives.validators import (
+    normalize_id_number,
+    normalize_plate,
+    validate_document,
+    validate_key,
+    validate_person,
+    validate_vehicle,
+)
 
 
 class ArchiveHistory(HistoricalRecords):
@@ -46,7 +54,7 @@ class SkipUnchangedHistoryMixin:
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._loaded_values = dict(zip(field_names, values))
+        instance._loaded_values = dict(zip(field_names, values, strict=True))
         return instance
 
     def _tracked_values(self) -> dict:
@@ -161,18 +169,14 @@ class Person(SkipUnchangedHistoryMixin, models.Model):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        from archives.validators import validate_person
-
-        super().clean()
-        validate_person(self)
-
     def save(self, *args, **kwargs):
         self.mobile = normalize_mobile(self.mobile) if self.mobile else ""
-        from archives.validators import normalize_id_number
-
         self.id_number = normalize_id_number(self.id_number)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        validate_person(self)
 
 
 class Vehicle(SkipUnchangedHistoryMixin, models.Model):
@@ -219,17 +223,13 @@ class Vehicle(SkipUnchangedHistoryMixin, models.Model):
     def __str__(self):
         return self.plate
 
-    def clean(self):
-        from archives.validators import validate_vehicle
-
-        super().clean()
-        validate_vehicle(self)
-
     def save(self, *args, **kwargs):
-        from archives.validators import normalize_plate
-
         self.plate = normalize_plate(self.plate)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        validate_vehicle(self)
 
 
 class Key(SkipUnchangedHistoryMixin, models.Model):
@@ -291,8 +291,6 @@ class Key(SkipUnchangedHistoryMixin, models.Model):
         return self.opens_room
 
     def clean(self):
-        from archives.validators import validate_key
-
         super().clean()
         validate_key(self)
 
@@ -357,7 +355,5 @@ class Document(SkipUnchangedHistoryMixin, models.Model):
         return f"{self.reference} {self.title}".strip()
 
     def clean(self):
-        from archives.validators import validate_document
-
         super().clean()
         validate_document(self)

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from estates.personal_data import can_view_personal_data, log_personal_data_access, mask_id_number, mask_mobile
+from estates.personal_data import (
+    can_view_personal_data,
+    log_personal_data_access,
+    mask_id_number,
+    mask_mobile,
+)
 from estates.scoping import estate_id_of
 
 #: Field name → masking function. Only ``Person`` holds personal data in the archives.
@@ -59,9 +64,9 @@ def log_listed(*, user, people: Iterable, fields: Iterable[str] = tuple(MASKS)) 
     if not can_view_personal_data(user):
         return
     from django.contrib.contenttypes.models import ContentType
+    from estates.models import PersonalDataAccess
 
     from archives.models import Person
-    from estates.models import PersonalDataAccess
 
     content_type = ContentType.objects.get_for_model(Person)
     fields = tuple(fields)

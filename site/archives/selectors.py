@@ -9,12 +9,12 @@ from typing import Any
 from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from estates.models import House
+from estates.personal_data import can_view_personal_data
 
 from archives.models import Document, Household, Key, Person, Vehicle
 from archives.privacy import MASKS, mask
 from archives.services import ARCHIVE_MODELS
-from estates.models import House
-from estates.personal_data import can_view_personal_data
 
 #: Fields never shown in the history (bookkeeping, not data).
 _HIDDEN_FIELDS = {"id", "created_at", "updated_at"}

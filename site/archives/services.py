@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
+from estates.scoping import user_can_reach
 
 from archives.models import Document, Household, Key, Person, Vehicle
 
@@ -28,16 +29,41 @@ ARCHIVE_MODELS: dict[str, type[models.Model]] = {
 _CASCADE_WINDOW = datetime.timedelta(seconds=30)
 
 
-def _save(instance: models.Model, *, by, reason: str = "") -> models.Model:
+def _require(by, action: str, instance: models.Model) -> None:
+    """Staff need the model permission and the record's estate; ``by`` None is the system."""
+    if by is None:
+        return
+    opts = instance._meta
+    if not by.has_perm(f"{opts.app_label}.{action}_{opts.model_name}") or not user_can_reach(by, instance):
+        raise PermissionDenied(_("You may not do this in this estate."))
+
+
+def _save(instance: models.Model, *, by, reason: str = "", form=None) -> models.Model:
+    _require(by, "add" if instance._state.adding else "change", instance)
     instance._history_user = by
     if reason:
         instance._change_reason = reason
-    instance.full_clean()
     try:
-        instance.save()
+        if form is not None:
+            # The admin's form validated the record (and its inline children); saving through
+            # it writes the children in this same transaction.
+            instance = form.save()
+        else:
+            instance.full_clean()
+            instance.save()
     except IntegrityError as exc:  # a race lost against the database's own constraints
         raise ValidationError(_("This record conflicts with another one: %(error)s") % {"error": exc}) from exc
     return instance
+
+
+@transaction.atomic
+def record_save(*, instance: models.Model, by, form=None) -> models.Model:
+    """Create or change an archive record (the admin's create and edit views call this).
+
+    The permission and the estate are checked here, the record is validated, ``by`` becomes the
+    history user; with ``form``, the form's inline children are saved in the same transaction.
+    """
+    return _save(instance, by=by, form=form)
 
 
 def _set(instance: models.Model, fields: dict[str, Any]) -> None:
@@ -121,7 +147,8 @@ def document_update(*, document: Document, by, **fields) -> Document:
 
 @transaction.atomic
 def record_delete(*, instance: models.Model, by) -> None:
-    """Delete an archive record; its history (and a "deleted" entry) stays."""
+    """Delete an archive record; its history (and a "deleted" entry) stays (the admin's delete view)."""
+    _require(by, "delete", instance)
     instance._history_user = by
     try:
         instance.delete()

@@ -13,7 +13,6 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
 from estates.personal_data import normalize_mobile, validate_mobile
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -52,7 +51,7 @@ def validate_resident_id(value: str) -> None:
             _("The birth date in this resident ID number (characters 7 to 14) is not a real date."),
             code="id_birth_date",
         )
-    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=False))
     if _ID_CHECK_CODES[total % 11] != number[17]:
         raise ValidationError(
             _("This resident ID number is mistyped: its last character does not match the checksum."),
@@ -62,7 +61,7 @@ def validate_resident_id(value: str) -> None:
 
 def resident_id_check_code(first17: str) -> str:
     """The checksum character of the first 17 digits (used by factories and demo data)."""
-    return _ID_CHECK_CODES[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS)) % 11]
+    return _ID_CHECK_CODES[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=False)) % 11]
 
 
 def normalize_plate(value: str) -> str:

@@ -68,6 +68,15 @@ def mark_cacheable(request, response, timeout: int):
     return response
 
 
+class CachedServeMixin:
+    """For the bulletin's page types: their ``get_context`` says how long the page stays true
+    (``cache_timeout``) and ``serve`` marks the response cacheable for anonymous readers."""
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        return mark_cacheable(request, response, response.context_data["cache_timeout"])
+
+
 class AnonymousPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

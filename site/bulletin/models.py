@@ -33,6 +33,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from bulletin.cache import CachedServeMixin
 from bulletin.permissions import EstatePagePermissionTester, IndexPagePermissionTester
 
 #: Rich text features offered to secretaries: enough for notices, nothing that breaks phones.
@@ -101,7 +102,7 @@ class EstatePageMixin:
         return self.estate_id
 
 
-class BulletinIndexPage(Page):
+class BulletinIndexPage(CachedServeMixin, Page):
     """The site root: the estates' bulletins. Only superusers edit it."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -147,14 +148,7 @@ class BulletinIndexPage(Page):
         )
         return context
 
-    def serve(self, request, *args, **kwargs):
-        from bulletin.cache import mark_cacheable
-
-        response = super().serve(request, *args, **kwargs)
-        return mark_cacheable(request, response, response.context_data["cache_timeout"])
-
-
-class BulletinHomePage(Page):
+class BulletinHomePage(CachedServeMixin, Page):
     """An estate's bulletin: urgent and pinned notices first, then the latest, and events."""
 
     estate = models.OneToOneField(
@@ -194,14 +188,7 @@ class BulletinHomePage(Page):
         )
         return context
 
-    def serve(self, request, *args, **kwargs):
-        from bulletin.cache import mark_cacheable
-
-        response = super().serve(request, *args, **kwargs)
-        return mark_cacheable(request, response, response.context_data["cache_timeout"])
-
-
-class _ListingPage(Page):
+class _ListingPage(CachedServeMixin, Page):
     """Common parts of the notice and event indexes: paginated, cached, estate-scoped."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -220,13 +207,6 @@ class _ListingPage(Page):
 
     def get_estate_id(self) -> int | None:
         return BulletinHomePage.objects.ancestor_of(self).values_list("estate_id", flat=True).first()
-
-    def serve(self, request, *args, **kwargs):
-        from bulletin.cache import mark_cacheable
-
-        response = super().serve(request, *args, **kwargs)
-        return mark_cacheable(request, response, response.context_data["cache_timeout"])
-
 
 class NoticeIndexPage(_ListingPage):
     subpage_types = ["bulletin.NoticePage"]
@@ -285,7 +265,7 @@ class EventIndexPage(_ListingPage):
         return context
 
 
-class NoticePage(BilingualMixin, EstatePageMixin, Page):
+class NoticePage(CachedServeMixin, BilingualMixin, EstatePageMixin, Page):
     estate = models.ForeignKey(
         "estates.Estate", on_delete=models.PROTECT, null=True, blank=True, editable=False,
         related_name="notices", verbose_name=_("estate"),
@@ -361,13 +341,6 @@ class NoticePage(BilingualMixin, EstatePageMixin, Page):
         )
         return context
 
-    def serve(self, request, *args, **kwargs):
-        from bulletin.cache import mark_cacheable
-
-        response = super().serve(request, *args, **kwargs)
-        return mark_cacheable(request, response, response.context_data["cache_timeout"])
-
-
 class NoticeAttachment(Orderable):
     page = ParentalKey(NoticePage, on_delete=models.CASCADE, related_name="attachments")
     document = models.ForeignKey(
@@ -390,7 +363,7 @@ class NoticeAttachment(Orderable):
         return self.label or self.document.title
 
 
-class EventPage(BilingualMixin, EstatePageMixin, Page):
+class EventPage(CachedServeMixin, BilingualMixin, EstatePageMixin, Page):
     estate = models.ForeignKey(
         "estates.Estate", on_delete=models.PROTECT, null=True, blank=True, editable=False,
         related_name="events", verbose_name=_("estate"),
@@ -488,13 +461,6 @@ class EventPage(BilingualMixin, EstatePageMixin, Page):
             cache_timeout=selectors.timeout_until_next_change(events=[self]),
         )
         return context
-
-    def serve(self, request, *args, **kwargs):
-        from bulletin.cache import mark_cacheable
-
-        response = super().serve(request, *args, **kwargs)
-        return mark_cacheable(request, response, response.context_data["cache_timeout"])
-
 
 class EventPhoto(Orderable):
     page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="photos")

@@ -1,18 +1,18 @@
 """Admin of the bulletin: sign-ups, return visits and ratings as snippets (estate-scoped), the
 per-event report and export, and secretaries kept to their own estate's pages."""
 
-from django.urls import path, reverse
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from estates.menu import PermissionMenuItem
 from estates.scoping import EstateScopedViewSetMixin, estate_ids_for
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetViewSetGroup
 
-from bulletin import admin_views
+from bulletin import admin_urls, admin_views
 from bulletin.models import (
     BulletinHomePage,
     EventFeedback,
@@ -24,22 +24,15 @@ from bulletin.models import (
 
 @hooks.register("register_admin_urls")
 def register_admin_urls():
-    return [
-        path("bulletin/events/", admin_views.event_list, name="bulletin_admin_events"),
-        path("bulletin/events/<int:pk>/", admin_views.event_report, name="bulletin_admin_event_report"),
-        path("bulletin/events/<int:pk>/export.<str:fmt>", admin_views.event_export, name="bulletin_admin_event_export"),
-        path("bulletin/events/<int:pk>/visits/<int:signup_pk>/", admin_views.record_visit, name="bulletin_admin_record_visit"),
-    ]
-
-
-class EventReportsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(admin_views.VIEW_PERMISSION)
+    return [path("bulletin/", include(admin_urls))]
 
 
 @hooks.register("register_admin_menu_item")
 def register_event_reports_menu_item():
-    return EventReportsMenuItem(_("Event reports"), reverse("bulletin_admin_events"), icon_name="date", order=310)
+    return PermissionMenuItem(
+        _("Event reports"), reverse("bulletin_admin_events"), icon_name="date", order=310,
+        permission=admin_views.VIEW_PERMISSION,
+    )
 
 
 @hooks.register("register_page_listing_more_buttons")

@@ -4,13 +4,13 @@ fees.wagtail_hooks (viewsets in the Fees group, URLs and menu items)."""
 
 from __future__ import annotations
 
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from estates.scoping import EstateScopedViewSetMixin, scope_queryset
+from estates.scoping import scope_queryset
+from estates.viewsets import EstateSnippetViewSet
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
-from wagtail.snippets.views.snippets import SnippetViewSet
 
-from fees import desk_views, ladder
+from fees import ladder
 from fees.models import ArrearsCase
 from fees.models_invoices import InvoiceRequest
 from fees.models_letters import ArrearsLetter, LetterTemplate
@@ -48,7 +48,7 @@ class OwnersChangedColumn(Column):
         return _("new owner") if watch is not None and watch.active and watch.changed_at else ""
 
 
-class InvoiceRequestViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class InvoiceRequestViewSet(EstateSnippetViewSet):
     model = InvoiceRequest
     icon = "doc-full-inverse"
     menu_label = _("Invoices")
@@ -68,7 +68,7 @@ class InvoiceRequestViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     copy_view_enabled = False
 
 
-class ArrearsLetterViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class ArrearsLetterViewSet(EstateSnippetViewSet):
     model = ArrearsLetter
     icon = "mail"
     menu_label = _("Arrears letters")
@@ -84,7 +84,7 @@ class ArrearsLetterViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     copy_view_enabled = False
 
 
-class LetterTemplateViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class LetterTemplateViewSet(EstateSnippetViewSet):
     model = LetterTemplate
     icon = "edit"
     menu_label = _("Letter templates")
@@ -94,7 +94,7 @@ class LetterTemplateViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     copy_view_enabled = False
 
 
-class HouseWatchViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class HouseWatchViewSet(EstateSnippetViewSet):
     model = HouseWatch
     icon = "view"
     menu_label = _("Watch list")
@@ -110,13 +110,3 @@ class HouseWatchViewSet(EstateScopedViewSetMixin, SnippetViewSet):
 
 
 VIEWSETS = (InvoiceRequestViewSet, ArrearsLetterViewSet, LetterTemplateViewSet, HouseWatchViewSet)
-
-
-def urls():
-    return [
-        path("fees/ageing/", desk_views.ageing_report, name="fees_ageing"),
-        path("fees/payment/<int:pk>/invoice/", desk_views.invoice_request, name="fees_invoice_request"),
-        path("fees/invoice/<int:pk>/<slug:action>/", desk_views.invoice_action, name="fees_invoice_action"),
-        path("fees/house/<int:pk>/letter/<slug:kind>/", desk_views.letter_print, name="fees_letter_print"),
-        path("fees/letter/<int:pk>/pdf/", desk_views.letter_pdf, name="fees_letter_pdf"),
-    ]

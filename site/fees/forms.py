@@ -11,6 +11,7 @@ from estates.scoping import EstateScopedAdminForm, scope_queryset
 
 from fees import services
 from fees.models import Bill, ChasingStep, FeeItem, Payment, Step
+from fees.workflow import ARREARS
 
 
 class BillChoiceField(forms.ModelMultipleChoiceField):
@@ -55,16 +56,15 @@ class StepForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"], help_text=_("Empty: now."),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, house, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["step"].choices = [
-            (step, label) for step, label in Step.choices
-            if step in services.MANUAL_STEP_PERMISSION and user.has_perm(services.MANUAL_STEP_PERMISSION[step])
-        ]
+        allowed = allowed_manual_steps(user, house)
+        self.fields["step"].choices = [(step, label) for step, label in Step.choices if step in allowed]
 
 
-def allowed_manual_steps(user) -> list[str]:
-    return [s for s, perm in services.MANUAL_STEP_PERMISSION.items() if user.has_perm(perm)]
+def allowed_manual_steps(user, house) -> list[str]:
+    """The steps the user may record for the house: the ones the service accepts (fees.workflow)."""
+    return ARREARS.allowed(house, user)
 
 
 class ReverseForm(forms.Form):
@@ -112,25 +112,9 @@ class IssueBillsForm(forms.Form):
         return period
 
 
-class FeeRateAdminForm(EstateScopedAdminForm):
-    """Refuses a rate that would reach back over bills already issued."""
-
-    def clean(self):
-        cleaned = super().clean()
-        fee_item, valid_from = cleaned.get("fee_item"), cleaned.get("valid_from")
-        if fee_item and valid_from:
-            try:
-                services.fee_rate_validate(
-                    fee_item=fee_item, valid_from=valid_from, amount=cleaned.get("amount"), instance=self.instance,
-                )
-            except ValidationError as exc:
-                for name, errors in (exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}).items():
-                    self.add_error(name if name in self.fields else None, errors)
-        return cleaned
-
-
 class ArrearsCaseAdminForm(EstateScopedAdminForm):
-    """Who reminders go to: a valid mainland mobile and/or an email."""
+    """Who reminders go to: a valid mainland mobile and/or an email. Saved by
+    fees.services.arrears_contact_save (see the register_actions hook of fees.wagtail_hooks)."""
 
     def clean_contact_mobile(self):
         value = self.cleaned_data.get("contact_mobile", "")
@@ -138,10 +122,4 @@ class ArrearsCaseAdminForm(EstateScopedAdminForm):
             validate_mobile(value)
             value = normalize_mobile(value)
         return value
-
-    def save(self, commit=True):
-        case = super().save(commit=commit)
-        if commit:
-            services.contact_added(case=case)
-        return case
 

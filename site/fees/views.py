@@ -55,7 +55,7 @@ def _render_house(request, house, *, payment_form=None, step_form=None, status=2
         "estate": house.building.estate,
         "history": selectors.house_fee_history(house),
         "payment_form": payment_form or (PaymentForm(house=house) if user.has_perm("fees.add_payment") else None),
-        "step_form": step_form or (StepForm(user=user) if allowed_manual_steps(user) else None),
+        "step_form": step_form or (StepForm(user=user, house=house) if allowed_manual_steps(user, house) else None),
         "can_see_steps": user.has_perm("fees.view_chasingstep"),
         "can_reverse": user.has_perm("fees.reverse_payment"),
         "can_edit_contact": user.has_perm("fees.change_arrearscase"),
@@ -106,9 +106,9 @@ def house_pay(request, pk: int):
 @require_POST
 def house_step(request, pk: int):
     house = _house(request, pk)
-    if not allowed_manual_steps(request.user):
+    if not allowed_manual_steps(request.user, house):
         raise PermissionDenied
-    form = StepForm(request.POST, user=request.user)
+    form = StepForm(request.POST, user=request.user, house=house)
     if form.is_valid():
         data = form.cleaned_data
         try:

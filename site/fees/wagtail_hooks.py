@@ -1,20 +1,21 @@
 """The fees admin: the arrears board, bills, payments, chasing steps, fee items and rates (one
 "收费 / Fees" menu group), plus the custom views of fees.views."""
 
-from django.urls import path, reverse
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from estates.admin_writes import register_service_writes
+from estates.menu import PermissionMenuItem
 from estates.personal_data import can_view_personal_data, log_personal_data_access, mask_mobile
-from estates.scoping import EstateScopedViewSetMixin
+from estates.viewsets import EstateSnippetViewSet
 from spreadsheets.safety import escape_cell  # CWE-1236: one rule for every export
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSetGroup
 
-from fees import desk_admin, views
-from fees.forms import ArrearsCaseAdminForm, FeeRateAdminForm
+from fees import admin_urls, desk_admin, services
+from fees.forms import ArrearsCaseAdminForm
 from fees.models import ArrearsCase, Bill, ChasingStep, FeeItem, FeeRate, MeterReading, Payment
 
 
@@ -47,7 +48,7 @@ class ArrearsBoardIndexView(desk_admin.BoardIndexMixin, SafeExportIndexView):
     pass
 
 
-class ArrearsBoardViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class ArrearsBoardViewSet(EstateSnippetViewSet):
     """The arrears board: who owes, how much, for how long, what was done and what is next."""
 
     model = ArrearsCase
@@ -76,16 +77,14 @@ class ArrearsBoardViewSet(EstateScopedViewSetMixin, SnippetViewSet):
         "get_current_step_display": _("current step"), "get_next_step_display": _("proposed next step"),
     }
     export_filename = "arrears-board"
-    list_per_page = 50
     ordering = ["-months", "-amount"]
-    copy_view_enabled = False
     edit_handler = ObjectList(
         [FieldPanel("contact_name"), FieldPanel("contact_mobile"), FieldPanel("contact_email")],
         base_form_class=ArrearsCaseAdminForm,
     )
 
 
-class BillViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class BillViewSet(EstateSnippetViewSet):
     model = Bill
     icon = "doc-full"
     index_view_class = SafeExportIndexView
@@ -98,12 +97,10 @@ class BillViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     search_fields = ["house__room", "house__building__name"]
     list_export = ["estate", "house", "fee_item", "period", "quantity", "rate", "amount", "paid", "due_date"]
     export_filename = "bills"
-    list_per_page = 50
     inspect_view_enabled = True
-    copy_view_enabled = False
 
 
-class PaymentViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class PaymentViewSet(EstateSnippetViewSet):
     model = Payment
     icon = "tick"
     index_view_class = SafeExportIndexView
@@ -119,12 +116,10 @@ class PaymentViewSet(EstateScopedViewSetMixin, SnippetViewSet):
                    "reference", "operator", "reversed_at", "reversal_reason"]
     export_headings = {"receipt_number": _("receipt number"), "house": _("house")}
     export_filename = "payments"
-    list_per_page = 50
     inspect_view_enabled = True
-    copy_view_enabled = False
 
 
-class ChasingStepViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class ChasingStepViewSet(EstateSnippetViewSet):
     model = ChasingStep
     icon = "mail"
     index_view_class = SafeExportIndexView
@@ -137,12 +132,10 @@ class ChasingStepViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     search_fields = ["house__room", "house__building__name", "note"]
     list_export = ["estate", "house", "step", "period", "status", "channel", "amount", "months", "outcome", "note", "by", "done_at"]
     export_filename = "chasing-steps"
-    list_per_page = 50
     inspect_view_enabled = True
-    copy_view_enabled = False
 
 
-class FeeItemViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class FeeItemViewSet(EstateSnippetViewSet):
     model = FeeItem
     icon = "list-ul"
     queryset = FeeItem.objects.select_related("estate")
@@ -152,7 +145,7 @@ class FeeItemViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     inspect_view_enabled = True
 
 
-class FeeRateViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class FeeRateViewSet(EstateSnippetViewSet):
     model = FeeRate
     icon = "date"
     queryset = FeeRate.objects.select_related("fee_item__estate")
@@ -160,12 +153,12 @@ class FeeRateViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     list_filter = ["fee_item__estate", "fee_item"]
     search_fields = ["fee_item__name", "note"]
     edit_handler = ObjectList(
+        # The rate rules (no reaching back over issued bills) run in fees.services.fee_rate_save.
         [FieldPanel("fee_item"), FieldRowPanel([FieldPanel("amount"), FieldPanel("valid_from")]), FieldPanel("note")],
-        base_form_class=FeeRateAdminForm,
     )
 
 
-class MeterReadingViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class MeterReadingViewSet(EstateSnippetViewSet):
     model = MeterReading
     icon = "order"
     queryset = MeterReading.objects.select_related("house__building", "fee_item")
@@ -174,7 +167,6 @@ class MeterReadingViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     ]
     list_filter = ["fee_item", "period"]
     search_fields = ["house__room", "house__building__name"]
-    list_per_page = 50
 
 
 class FeesGroup(SnippetViewSetGroup):
@@ -187,29 +179,16 @@ class FeesGroup(SnippetViewSetGroup):
     )
 
 
+@hooks.register("register_actions")
+def register_fees_writes(registry):
+    """The admin's writes of fee rates and arrears contacts go through fees.services."""
+    register_service_writes(registry, FeeRate, save=services.fee_rate_save)
+    register_service_writes(registry, ArrearsCase, save=services.arrears_contact_save)
+
+
 @hooks.register("register_admin_urls")
 def register_fees_urls():
-    return [
-        path("fees/house/<int:pk>/", views.house_fees, name="fees_house"),
-        path("fees/house/<int:pk>/pay/", views.house_pay, name="fees_house_pay"),
-        path("fees/house/<int:pk>/step/", views.house_step, name="fees_house_step"),
-        path("fees/payment/<int:pk>/receipt/", views.receipt, name="fees_receipt"),
-        path("fees/payment/<int:pk>/reverse/", views.reverse_payment, name="fees_reverse"),
-        path("fees/readings/import/", views.readings_import, name="fees_readings_import"),
-        path("fees/issue/", views.issue_bills, name="fees_issue"),
-        path("fees/collection/", views.collection, name="fees_collection"),
-        path("fees/standards/publish/", views.publish_standards, name="fees_publish_standards"),
-        *desk_admin.urls(),
-    ]
-
-
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.permission = permission
-
-    def is_shown(self, request):
-        return request.user.has_perm(self.permission)
+    return [path("fees/", include(admin_urls))]
 
 
 @hooks.register("register_admin_menu_item")

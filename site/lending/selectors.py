@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from archives.models import Key
 from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -52,8 +53,6 @@ def board_loans(*, estate: Estate, now: datetime.datetime | None = None) -> dict
 
 
 def item_filter(item) -> dict:
-    from archives.models import Key
-
     return {"key": item} if isinstance(item, Key) else {"document": item}
 
 

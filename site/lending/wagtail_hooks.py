@@ -6,11 +6,11 @@ from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from estates.menu import PermissionMenuItem
 from estates.models import Estate
 from estates.scoping import EstateScopedViewSetMixin
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.widgets.button import Button
@@ -147,15 +147,11 @@ def register_lending_urls():
     return [path("lending/", include((admin_urls.urlpatterns, "lending"), namespace="lending"))]
 
 
-class _BoardMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("lending.view_loan")
-
-
 @hooks.register("register_admin_menu_item")
 def register_board_menu_item():
-    return _BoardMenuItem(
-        _("Who holds what now"), reverse("lending:board"), icon_name="key", order=301, name="lending-board"
+    return PermissionMenuItem(
+        _("Who holds what now"), reverse("lending:board"), icon_name="key", order=301, name="lending-board",
+        permission="lending.view_loan",
     )
 
 

@@ -12,11 +12,11 @@ from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from estates.menu import PermissionMenuItem
 from estates.models import Building
 from estates.scoping import EstateScopedViewSetMixin, estate_ids_for
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.snippets.models import register_snippet
@@ -30,7 +30,7 @@ from wagtail.snippets.views.snippets import (
 
 from servicedesk import admin_urls
 from servicedesk.models import ServiceClockSettings, ShiftHandover, Ticket
-from servicedesk.services import can_see_all_tickets
+from servicedesk.selectors import can_see_all_tickets
 
 
 @hooks.register("register_admin_urls")
@@ -140,33 +140,24 @@ class ServiceDeskGroup(SnippetViewSetGroup):
     items = (TicketViewSet, ShiftHandoverViewSet, ServiceClockSettingsViewSet)
 
 
-class _PermMenuItem(MenuItem):
-    def __init__(self, *args, perm, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.perm = perm
-
-    def is_shown(self, request):
-        return request.user.has_perm(self.perm)
-
-
 @hooks.register("register_servicedesk_menu_item")
 def board_menu_item():
-    return _PermMenuItem(_("Desk board"), reverse("servicedesk_board"), icon_name="table", order=0, perm="servicedesk.view_ticket")
+    return PermissionMenuItem(_("Desk board"), reverse("servicedesk_board"), icon_name="table", order=0, permission="servicedesk.view_ticket")
 
 
 @hooks.register("register_servicedesk_menu_item")
 def intake_menu_item():
-    return _PermMenuItem(_("New ticket"), reverse("servicedesk_intake"), icon_name="plus", order=1, perm="servicedesk.add_ticket")
+    return PermissionMenuItem(_("New ticket"), reverse("servicedesk_intake"), icon_name="plus", order=1, permission="servicedesk.add_ticket")
 
 
 @hooks.register("register_servicedesk_menu_item")
 def handover_menu_item():
-    return _PermMenuItem(_("Shift handover"), reverse("servicedesk_handover"), icon_name="resubmit", order=50, perm="servicedesk.dispatch_ticket")
+    return PermissionMenuItem(_("Shift handover"), reverse("servicedesk_handover"), icon_name="resubmit", order=50, permission="servicedesk.dispatch_ticket")
 
 
 @hooks.register("register_servicedesk_menu_item")
 def kpi_menu_item():
-    return _PermMenuItem(_("KPIs"), reverse("servicedesk_kpi"), icon_name="order", order=60, perm="servicedesk.view_servicedesk_kpi")
+    return PermissionMenuItem(_("KPIs"), reverse("servicedesk_kpi"), icon_name="order", order=60, permission="servicedesk.view_servicedesk_kpi")
 
 
 register_snippet(ServiceDeskGroup)

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from spreadsheets import engine, writing
+from spreadsheets.job_workflow import JOBS, user_may_import
 from spreadsheets.models import ImportJob
 from spreadsheets.reading import SheetReader
 from spreadsheets.registry import Bridge, get_bridge
@@ -30,13 +31,6 @@ logger = logging.getLogger(__name__)
 
 def async_threshold() -> int:
     return getattr(settings, "SPREADSHEETS_ASYNC_THRESHOLD", 2000)
-
-
-def user_may_import(user, bridge: Bridge) -> bool:
-    if not bridge.resource_class.importable:
-        return False
-    ctx = user_context(user, bridge.model)
-    return ctx.can_add or ctx.can_change
 
 
 def import_job_create(*, upload, bridge: Bridge, by) -> ImportJob:
@@ -128,8 +122,7 @@ def import_job_check(*, job: ImportJob) -> ImportJob:
 
 def import_job_confirm(*, job: ImportJob, mode: str, by) -> ImportJob:
     """The user confirmed the preview: import all rows (or, explicitly, only the valid ones)."""
-    if job.status != ImportJob.Status.PREVIEW:
-        raise ValidationError(_("This import is not waiting for confirmation."), code="not_preview")
+    JOBS.check("confirm", job, by)
     if mode not in ImportJob.Mode.values:
         raise ValidationError(_("Choose how to import."), code="mode")
     if mode == ImportJob.Mode.ALL_OR_NOTHING and job.error_count:
@@ -137,8 +130,6 @@ def import_job_confirm(*, job: ImportJob, mode: str, by) -> ImportJob:
             _("The file has %(n)s invalid rows: fix them, or choose to import only the valid rows.") % {"n": job.error_count},
             code="invalid_rows",
         )
-    if not job.counts.get("new") and not job.counts.get("changed"):
-        raise ValidationError(_("There is nothing to import: every valid row is already in the archive."), code="nothing")
     job.mode = mode
     job.status = ImportJob.Status.QUEUED
     job.checked = 0
@@ -222,8 +213,7 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
 
 def import_job_restart(*, job: ImportJob, by) -> ImportJob:
     """Run a job whose worker died again (same phase). Safe: matching is by natural key."""
-    if not job.is_stale:
-        raise ValidationError(_("This import is not stuck; it cannot be restarted."), code="not_stale")
+    JOBS.check("restart", job, by)
     from spreadsheets.tasks import check_import_job, run_import_job
 
     was_import = job.status in (ImportJob.Status.QUEUED, ImportJob.Status.IMPORTING)
@@ -235,8 +225,7 @@ def import_job_restart(*, job: ImportJob, by) -> ImportJob:
 
 
 def import_job_cancel(*, job: ImportJob, by) -> ImportJob:
-    if job.status not in (ImportJob.Status.PREVIEW, ImportJob.Status.FAILED) and not job.is_stale:
-        raise ValidationError(_("Only an import waiting for confirmation can be cancelled."), code="not_preview")
+    JOBS.check("cancel", job, by)
     job.status = ImportJob.Status.CANCELLED
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "finished_at"])

@@ -24,6 +24,7 @@ from estates.scoping import is_estate_scoped, scope_queryset
 from wagtail.permissions import policy_registry
 
 from spreadsheets import services, writing
+from spreadsheets.job_workflow import JOBS
 from spreadsheets.models import ImportJob
 from spreadsheets.registry import Bridge, get_bridge
 from spreadsheets.resources.base import user_context
@@ -206,6 +207,7 @@ def job_view(request, pk: int):
         failed_rows_url=reverse("spreadsheets:failed_rows", args=[job.pk]) if job.failed_rows else "",
         import_again_url=reverse("spreadsheets:import", args=[bridge.key]),
         error=request.GET.get("error", ""),
+        job_actions=JOBS.allowed(job, request.user),
     )
     return TemplateResponse(request, "spreadsheets/job.html", context)
 
@@ -252,7 +254,7 @@ def _job_action(request, job, action, **kwargs):
     except ValidationError as exc:
         response = job_view(request, job.pk)
         response.context_data["error"] = " ".join(exc.messages)
-        response.status_code = 400
+        response.status_code = getattr(exc, "status_code", 400)
         return response
     return redirect("spreadsheets:job", pk=job.pk)
 

@@ -25,4 +25,4 @@ def register_spreadsheet_urls():
     for bridge in registry.all_bridges():
         if bridge.viewset is not None:
             add_buttons_to_viewset(bridge.viewset)
-    return [path("spreadsheets/", include("spreadsheets.urls_admin", namespace="spreadsheets"))]
+    return [path("spreadsheets/", include("spreadsheets.admin_urls", namespace="spreadsheets"))]

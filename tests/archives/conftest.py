@@ -1,7 +1,6 @@
 """Fixtures of the archives tests: a household file in estate A with an owner, family and a car."""
 
 import pytest
-
 from archives.factories import HouseholdFactory, PersonFactory, VehicleFactory, resident_id
 from archives.models import Person
 from estates import roles

@@ -1,14 +1,20 @@
 """The archives admin, through the views users touch: roles, estates, the household screen, search."""
 
 import pytest
+from archives.factories import (
+    DocumentFactory,
+    HouseholdFactory,
+    KeyFactory,
+    PersonFactory,
+    VehicleFactory,
+)
+from archives.models import Household, Person, Vehicle
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-
-from archives.factories import DocumentFactory, HouseholdFactory, KeyFactory, PersonFactory, VehicleFactory
-from archives.models import Document, Household, Key, Person, Vehicle
 from estates import roles
 from estates.factories import BuildingFactory, HouseFactory
+
 from tests.archives.conftest import OWNER_MOBILE, household_post_data
 
 MODELS = ["household", "person", "vehicle", "key", "document"]

@@ -1,12 +1,11 @@
 """Electronic files of documents: checked on upload, served only to those who may view them."""
 
 import pytest
+from archives.factories import DocumentFactory
+from archives.models import Document
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-
-from archives.factories import DocumentFactory
-from archives.models import Document
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

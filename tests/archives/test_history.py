@@ -1,11 +1,10 @@
 """The history page, restoring a version, and deleted records, through the admin."""
 
 import pytest
-from django.urls import reverse
-
 from archives import services
 from archives.factories import DocumentFactory, KeyFactory
 from archives.models import Document, Household, Key, Person, Vehicle
+from django.urls import reverse
 from estates import roles
 
 

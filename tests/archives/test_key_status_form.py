@@ -1,10 +1,9 @@
 """The key form never sets or clears "lent out": only the borrowing register does."""
 
 import pytest
-from django.urls import reverse
-
 from archives.factories import SharedRoomKeyFactory as KeyFactory
 from archives.models import Key
+from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 

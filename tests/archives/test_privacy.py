@@ -1,12 +1,12 @@
 """Personal data in the archives: masked for roles without the permission, logged when shown."""
 
 import pytest
+from archives import services
 from django.contrib.auth.models import Permission
 from django.urls import reverse
-
-from archives import services
 from estates import roles
 from estates.models import PersonalDataAccess
+
 from tests.archives.conftest import OWNER_ID, OWNER_MOBILE, household_post_data
 
 MASKED_MOBILE = "138****8000"

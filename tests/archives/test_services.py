@@ -3,12 +3,18 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-
 from archives import services
-from archives.factories import DocumentFactory, HouseholdFactory, KeyFactory, PersonFactory, VehicleFactory
+from archives.factories import (
+    DocumentFactory,
+    HouseholdFactory,
+    KeyFactory,
+    PersonFactory,
+    VehicleFactory,
+)
 from archives.models import Document, Household, Key, Person, Vehicle
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from estates import roles
 from estates.factories import BuildingFactory, HouseFactory
 
 
@@ -54,13 +60,19 @@ def test_plate_unique_among_active_vehicles(household_a, house_b, clerk_a):
     assert Vehicle.objects.filter(plate="粤B12345").count() == 2
 
 
-def test_key_tag_unique_within_an_estate_only(estate_a, estate_b, clerk_a):
+def test_key_tag_unique_within_an_estate_only(estate_a, estate_b, clerk_a, clerk_b):
     services.key_create(estate=estate_a, tag="K-1", opens_room="水泵房", by=clerk_a)
     with pytest.raises(ValidationError):
         services.key_create(estate=estate_a, tag="K-1", opens_room="屋顶", by=clerk_a)
     with pytest.raises(IntegrityError), transaction.atomic():
         Key.objects.create(estate=estate_a, tag="K-1", opens_room="屋顶")
-    services.key_create(estate=estate_b, tag="K-1", opens_room="屋顶", by=clerk_a)
+    services.key_create(estate=estate_b, tag="K-1", opens_room="屋顶", by=clerk_b)
+
+
+def test_a_clerk_cannot_write_another_estates_archive(estate_b, clerk_a):
+    with pytest.raises(PermissionDenied):
+        services.key_create(estate=estate_b, tag="K-1", opens_room="屋顶", by=clerk_a)
+    assert not Key.objects.exists()
 
 
 def test_database_refuses_a_key_that_opens_nothing(estate_a):
@@ -72,11 +84,11 @@ def test_key_statuses_are_the_agreed_values():
     assert set(Key.Status.values) == {"in_cabinet", "lent_out", "lost", "retired"}
 
 
-def test_document_reference_unique_per_estate_when_given(estate_a, estate_b, clerk_a):
+def test_document_reference_unique_per_estate_when_given(estate_a, estate_b, clerk_a, clerk_b):
     services.document_create(estate=estate_a, title="a", category="notice", year=2026, reference="WY-1", by=clerk_a)
     with pytest.raises(ValidationError):
         services.document_create(estate=estate_a, title="b", category="notice", year=2026, reference="WY-1", by=clerk_a)
-    services.document_create(estate=estate_b, title="c", category="notice", year=2026, reference="WY-1", by=clerk_a)
+    services.document_create(estate=estate_b, title="c", category="notice", year=2026, reference="WY-1", by=clerk_b)
     # blank references do not collide
     services.document_create(estate=estate_a, title="d", category="letter", year=2026, by=clerk_a)
     services.document_create(estate=estate_a, title="e", category="letter", year=2026, by=clerk_a)
@@ -173,9 +185,12 @@ def test_key_restore_keeps_todays_lending_state(estate_a, clerk_a):
 
 
 def test_history_user_from_an_import_or_task_is_the_given_user(house_a, make_user):
-    importer = make_user(None, [])
+    importer = make_user(roles.CLERK, [house_a.building.estate], username="importer")
     household = services.household_create(house=house_a, by=importer)
     assert household.history.first().history_user == importer
+    # Someone without the archive rights (or the estate) is refused by the service itself.
+    with pytest.raises(PermissionDenied):
+        services.household_update(household=household, notes="x", by=make_user(None, [], username="nobody"))
 
 
 def test_vehicle_factory_and_person_factory_make_valid_rows(household_a):

@@ -3,11 +3,15 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
-
 from archives.factories import resident_id
 from archives.models import Document, Key, Person, Vehicle
-from archives.validators import normalize_plate, resident_id_check_code, validate_plate, validate_resident_id
+from archives.validators import (
+    normalize_plate,
+    resident_id_check_code,
+    validate_plate,
+    validate_resident_id,
+)
+from django.core.exceptions import ValidationError
 
 
 @pytest.mark.parametrize("number", ["11010519491231002X", resident_id(1), resident_id(999, datetime.date(2000, 2, 29))])

@@ -3,9 +3,8 @@ changes the owner's mobile and finds the change in the history; a secretary sees
 a clerk of another estate cannot reach it."""
 
 import pytest
-from django.urls import reverse
-
 from archives.models import Household, Person
+from django.urls import reverse
 from estates import roles
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -2,7 +2,6 @@
 
 import pytest
 from django.urls import reverse
-
 from estates import roles
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -1,7 +1,6 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-
 from estates import roles
 from estates.demo import DEMO_LOGINS
 from estates.models import Estate, House

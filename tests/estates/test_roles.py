@@ -4,7 +4,6 @@ role opens exactly the admin pages it may."""
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
-
 from estates import roles
 from estates.roles import role_matrix, sync_roles
 
@@ -110,7 +109,6 @@ def test_docs_roles_md_is_up_to_date():
     from pathlib import Path
 
     from django.conf import settings
-
     from estates.roles_doc import render
 
     committed = (Path(settings.ROOT_DIR) / "docs" / "roles.md").read_text(encoding="utf-8")

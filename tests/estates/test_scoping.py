@@ -2,7 +2,6 @@
 
 import pytest
 from django.urls import reverse
-
 from estates import roles
 from estates.factories import BuildingFactory, HouseFactory
 from estates.models import House

@@ -66,14 +66,14 @@ def test_rate_change_over_issued_bills_is_refused_in_the_admin_form(estate_a, pr
     response = client_for(supervisor_a).post(f"/admin/snippets/fees/feerate/edit/{rate.pk}/", {
         "fee_item": property_fee.pk, "amount": "9.99", "valid_from": "2020-01-01", "note": "",
     })
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "已" in response.content.decode() or "issued" in response.content.decode()
     rate.refresh_from_db()
     assert rate.amount == Decimal("2.5000")
     response = client_for(supervisor_a).post("/admin/snippets/fees/feerate/add/", {
         "fee_item": property_fee.pk, "amount": "3.00", "valid_from": "2026-01-05", "note": "",
     })
-    assert response.status_code == 200 and FeeRate.objects.count() == 1
+    assert response.status_code == 400 and FeeRate.objects.count() == 1
     response = client_for(supervisor_a).post("/admin/snippets/fees/feerate/add/", {
         "fee_item": property_fee.pk, "amount": "3.00", "valid_from": "2026-02-01", "note": "",
     })

@@ -4,9 +4,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
-
 from bulletin.models import NoticePage
+from django.urls import reverse
 from estates import roles
 from fees.factories import FeeItemFactory, FeeRateFactory
 

@@ -1,7 +1,6 @@
 import pytest
 import time_machine
 from django.core import mail
-
 from notifications.models import Message
 from notifications.services import notify, retry_unsent
 from notifications.sms import LocmemSmsBackend

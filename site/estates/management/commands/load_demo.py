@@ -35,5 +35,5 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {houses} houses in {len(estates)} estates."))
         self.stdout.write(f"Demo logins (password {demo.DEMO_PASSWORD}):")
         self.stdout.write(f"  {'admin':12} superuser")
-        for username, role, estate_indexes in demo.DEMO_LOGINS:
+        for username, role, _estates in demo.DEMO_LOGINS:
             self.stdout.write(f"  {username:12} {role}")

@@ -1,0 +1,19 @@
+"""The one admin menu item of the project: shown to users who hold any of its permissions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from wagtail.admin.menu import MenuItem
+
+
+class PermissionMenuItem(MenuItem):
+    """``PermissionMenuItem(label, url, permission="app.codename", ...)``; ``permission`` may also
+    be several permissions, any of which shows the item."""
+
+    def __init__(self, *args, permission: str | Iterable[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permissions = (permission,) if isinstance(permission, str) else tuple(permission)
+
+    def is_shown(self, request):
+        return any(request.user.has_perm(permission) for permission in self.permissions)
