@@ -120,15 +120,15 @@ def invoice_request(request, pk: int):
 
 @login_required
 def invoice_action(request, pk: int, action: str):
-    transition = invoices.TRANSITIONS.get(action)
-    if transition is None:
+    if action not in invoices.WORKFLOW.actions:
         raise Http404
-    _need(request, transition.permission)
     invoice = _reachable(request, get_object_or_404(InvoiceRequest.objects.select_related("payment__estate"), pk=pk))
+    transition = invoices.WORKFLOW.row(action, invoice)
+    _need(request, transition.permission)
     form_class = InvoiceIssueForm if action == "issue" else InvoiceCancelForm
     form = form_class(request.POST or None)
     status = 200
-    if invoice.state not in transition.from_states:
+    if invoice.state not in transition.sources:
         # Offered no more (issued or cancelled meanwhile): say so; a stale POST is a conflict.
         messages.error(request, _("This invoice is %(state)s: it cannot be changed that way.") % {"state": invoice.get_state_display()})
         if request.method != "POST":

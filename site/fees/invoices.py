@@ -2,7 +2,7 @@
 date the desk copies from the tax system. Issuing through a tax service is a configured backend
 for later; the record and its workflow are here.
 
-The state machine is declared once, in ``TRANSITIONS``: the services refuse what it does not
+The state machine is declared once, in ``WORKFLOW`` (an ``estates.workflow`` table): the services refuse what it does not
 allow and the views offer only what it allows.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from estates.scoping import user_can_reach
+from estates.workflow import Transition, Workflow
 
 from fees.models import Payment
 from fees.models_invoices import InvoiceRequest
@@ -55,32 +55,30 @@ def validate_uscc(value: str) -> str:
     return code
 
 
-# --- the state machine ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Transition:
-    label: str
-    from_states: tuple[str, ...]
-    to_state: str
-    permission: str
-
-
-#: action → from-states → to-state → permission. Read by the services and by the views.
-TRANSITIONS: dict[str, Transition] = {
-    "issue": Transition(gettext_lazy("Record the issued invoice"), (State.REQUESTED,), State.ISSUED, "fees.issue_invoice"),
-    # A wrong or refused request is cancelled; an issued invoice voided in the tax system too.
-    "cancel": Transition(
-        gettext_lazy("Cancel the request"), (State.REQUESTED, State.ISSUED), State.CANCELLED, "fees.issue_invoice",
-    ),
-}
+# --- the state machine (estates.workflow: one table, read by the services and the pages) ---------
+_STATE_REFUSAL = gettext_lazy("This invoice is %(status)s: it cannot be changed that way.")
+WORKFLOW = Workflow(
+    name="invoice",
+    state_field="state",
+    transitions=[
+        Transition(
+            action="issue", label=gettext_lazy("Record the issued invoice"), sources={State.REQUESTED},
+            refusal=_STATE_REFUSAL, target=State.ISSUED, permission="fees.issue_invoice",
+        ),
+        # A wrong or refused request is cancelled; an issued invoice voided in the tax system too.
+        Transition(
+            action="cancel", label=gettext_lazy("Cancel the request"), sources={State.REQUESTED, State.ISSUED},
+            refusal=_STATE_REFUSAL, target=State.CANCELLED, permission="fees.issue_invoice",
+        ),
+    ],
+)
 REQUEST_PERMISSION = "fees.add_invoicerequest"
 INVOICE_NUMBER = re.compile(r"^\d{8,20}$")
 
 
 def actions_for(invoice: InvoiceRequest, user) -> list[tuple[str, Transition]]:
-    return [
-        (name, t) for name, t in TRANSITIONS.items()
-        if invoice.state in t.from_states and user.has_perm(t.permission) and user_can_reach(user, invoice)
-    ]
+    """The buttons: (action, its row) for what the user may do to the invoice now."""
+    return [(action, WORKFLOW.row(action, invoice)) for action in WORKFLOW.allowed(invoice, user)]
 
 
 def _require(user, permission: str, obj) -> None:
@@ -131,11 +129,8 @@ def invoice_transition(
     *, invoice: InvoiceRequest, action: str, by, invoice_no: str = "", invoice_date: dt.date | None = None,
     reason: str = "",
 ) -> InvoiceRequest:
-    """Move an invoice request along ``TRANSITIONS`` (issue: number and date; cancel: a reason)."""
-    transition = TRANSITIONS.get(action)
-    if transition is None:
-        raise ValidationError(_("Unknown action."))
-    _require(by, transition.permission, invoice)
+    """Move an invoice request along ``WORKFLOW`` (issue: number and date; cancel: a reason)."""
+    transition = WORKFLOW.check(action, invoice, by)
     invoice_no = (invoice_no or "").strip()
     if action == "issue":
         errors = {}
@@ -154,11 +149,8 @@ def invoice_transition(
     try:
         with transaction.atomic():
             locked = InvoiceRequest.objects.select_for_update().get(pk=invoice.pk)
-            if locked.state not in transition.from_states:
-                raise ValidationError(
-                    _("This invoice is %(state)s: it cannot be changed that way.") % {"state": locked.get_state_display()}
-                )
-            locked.state, locked.done_by, locked.done_at = transition.to_state, by, timezone.now()
+            WORKFLOW.check(action, locked, by)  # again under the lock: a second desk may have acted
+            locked.state, locked.done_by, locked.done_at = transition.target, by, timezone.now()
             if action == "issue":
                 locked.invoice_no, locked.invoice_date = invoice_no, invoice_date
             else:
