@@ -1,9 +1,11 @@
 """Settings shared by every environment. Everything that differs comes from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 SITE_DIR = Path(__file__).resolve().parent.parent.parent  # site/
@@ -52,6 +54,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "simple_history",
     "import_export",
+    "axes",
+    "csp",
     "huey.contrib.djhuey",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -64,6 +68,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost after security, so pages answered from the bulletin's page cache get it too.
+    "estatedesk.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -74,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "estatedesk.urls"
@@ -167,6 +175,21 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "wagtailadmin_login"
 
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one login name,
+# or from one client address, further attempts are refused, even with the right password, until
+# the cool-down has passed. The address is the same proxy-aware one as the public-form guard.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "estatedesk.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "estatedesk.login.lockout_response"
+AXES_VERBOSE = False
+
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -249,5 +272,50 @@ MIDDLEWARE.insert(
 )
 #: Longest time (s) an anonymous bulletin page stays cached; publishing invalidates it earlier.
 BULLETIN_CACHE_SECONDS = 600
-#: Sign-up and satisfaction form posts allowed per client address within the window (s).
-BULLETIN_RATE_LIMIT = (10, 600)
+
+# --- The public-form guard (estatedesk.guard) and the client address (estatedesk.clients) ---
+#: How many proxies (load balancer, CDN, nginx) stand in front of the web server. The client
+#: address is the entry this far from the right of X-Forwarded-For; 0 = REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+#: Posts allowed per client address and form within a window of seconds: (posts, seconds).
+PUBLIC_FORM_LIMITS = {
+    "signup": (10, 600),      # bulletin: event sign-up
+    "feedback": (10, 600),    # bulletin: event satisfaction rating
+    "report": (5, 3600),      # service desk: an owner's repair report, complaint, suggestion
+    "status": (20, 600),      # service desk: ticket status lookup
+}
+
+# --- Content-Security-Policy (django-csp; estatedesk.csp picks the admin's policy) ---------
+#: The public site: our own origin only; the one inline stylesheet carries a per-response nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
+#: The Wagtail admin: our own origin too, but Wagtail's widgets (date pickers, inline panels,
+#: workflow) write inline <script> and style attributes, so those need 'unsafe-inline'.
+#: Nothing is loaded from another host; previews are framed from our own origin.
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, "'unsafe-inline'"],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
