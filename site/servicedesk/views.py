@@ -14,7 +14,7 @@ from datetime import date
 import tablib
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -224,6 +224,20 @@ def _render_ticket(request, ticket: Ticket, *, bound: tuple[str, object] | None 
 def ticket_view(request, pk: int):
     _require_perm(request.user, "view_ticket")
     return _render_ticket(request, _get_ticket(request, pk))
+
+
+@login_required
+def ticket_photo_view(request, pk: int):
+    """The ticket's photo from the private storage, for staff who may see the ticket."""
+    _require_perm(request.user, "view_ticket")
+    ticket = _get_ticket(request, pk)
+    if not ticket.photo:
+        raise Http404
+    try:
+        handle = ticket.photo.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, filename=ticket.photo.name.rsplit("/", 1)[-1])
 
 
 @login_required
