@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from estatedesk import wagtail_fixes
 from estatedesk.health import healthz
 
 # Each app may expose public (non-admin) URLs in <app>/urls.py; admin URLs are registered by
@@ -23,6 +24,8 @@ for app in settings.PROJECT_APPS:
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Wagtail's external-link chooser, with a 4xx-safe form (estatedesk.wagtail_fixes).
+    path("admin/choose-external-link/", wagtail_fixes.external_link_chooser),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -36,7 +39,7 @@ urlpatterns = [
 if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(
-            r"^%s(?P<path>(?:images|original_images)/.+)$" % re.escape(settings.MEDIA_URL.lstrip("/")),
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>(?:images|original_images)/.+)$",
             serve, {"document_root": settings.MEDIA_ROOT},
         ),
     ]

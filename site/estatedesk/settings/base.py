@@ -242,6 +242,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "estatedesk.search"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "csv", "txt", "jpg", "jpeg", "png"]
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100
+# Wagtail's Draftail editor, refusing a body that is not its JSON with a 400 (estatedesk.wagtail_fixes).
+WAGTAILADMIN_RICH_TEXT_EDITORS = {"default": {"WIDGET": "estatedesk.wagtail_fixes.DraftailRichTextArea"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
