@@ -245,6 +245,8 @@ WAGTAILAPI_LIMIT_MAX = 100
 # Wagtail's Draftail editor, refusing a body that is not its JSON with a 400 (estatedesk.wagtail_fixes).
 WAGTAILADMIN_RICH_TEXT_EDITORS = {"default": {"WIDGET": "estatedesk.wagtail_fixes.DraftailRichTextArea"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No page requests another host (DESIGN.md; the CSP would block it): no Gravatar avatars.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
 WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
