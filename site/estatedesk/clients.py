@@ -35,3 +35,9 @@ def client_address(request) -> str:
     # furthest hop we know of, and it was written by a proxy we run.
     candidate = entries[-count] if len(entries) >= count else entries[0]
     return _valid(candidate) or remote
+
+
+def client_ip_or_none(request) -> str | None:
+    """For django-axes, whose logs store an IP address column: None when there is none (a test
+    client's ``force_login`` has no ``REMOTE_ADDR``; PostgreSQL's inet type refuses "unknown")."""
+    return _valid(client_address(request))

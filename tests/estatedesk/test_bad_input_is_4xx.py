@@ -67,6 +67,13 @@ def test_api_search_with_a_nul_byte(query):
     assert 400 <= response.status_code < 500
 
 
-def test_bulletin_search_with_a_nul_byte(client):
+@pytest.mark.parametrize("url", ["/bulletin/search/?q=%00", "/bulletin/search/?q=a&estate=%00", "/?x=%00"])
+def test_a_nul_byte_in_any_query_string_is_a_400(client, url):
     client.raise_request_exception = False
-    assert client.get("/bulletin/search/?q=%00").status_code == 200
+    assert client.get(url).status_code == 400
+
+
+def test_the_admin_search_with_a_nul_byte_is_a_400(client_for, root):
+    client = client_for(root)
+    client.raise_request_exception = False
+    assert client.get("/admin/pages/search/?q=%00").status_code == 400

@@ -31,7 +31,7 @@ def test_the_people_export_is_logged_with_each_estate(client_for, manager, house
     response = client_for(manager).get(reverse("spreadsheets:export", args=["archives.person"]) + "?format=csv")
     assert response.status_code == 200
     rows = _rows(manager, "export")
-    assert sorted((r.estate.code, r.object_repr.split("(")[-1]) for r in rows) == [("HYY", "2 rows)"), ("JHY", "1 rows)")]
+    assert sorted((r.estate.code, r.object_repr.split("（")[-1]) for r in rows) == [("HYY", "2 行）"), ("JHY", "1 行）")]
 
 
 def test_the_arrears_board_export_is_logged_with_each_estate(client_for, manager, house_a, house_b):
@@ -80,7 +80,7 @@ def test_the_message_log_listing_and_inspect_views_log_recipients(client_for, su
     listing = client.get(reverse("wagtailsnippets_notifications_message:list"))
     assert "13912345678" in listing.content.decode()
     [row] = _rows(supervisor_a)
-    assert row.estate.code == "HYY" and "1 rows" in row.object_repr
+    assert row.estate.code == "HYY" and "（1 行）" in row.object_repr
     client.get(reverse("wagtailsnippets_notifications_message:inspect", args=[message.pk]))
     assert len(_rows(supervisor_a)) == 2
     assert PersonalDataAccess.objects.filter(object_id=str(message.pk), estate__code="HYY").exists()

@@ -1,6 +1,7 @@
 """Private files (import uploads, archive documents, ticket photos) are stored outside
 MEDIA_ROOT, no URL serves them, and only the scoped views hand them out."""
 
+import uuid
 from pathlib import Path
 
 import pytest
@@ -77,7 +78,7 @@ def test_a_ticket_photo_is_private_and_shown_only_through_the_ticket(client, cli
 
 def test_files_uploaded_before_are_moved_out_of_media_root(settings):
     document = DocumentFactory()
-    name = "archives/documents/2025/old.pdf"
+    name = f"archives/documents/2025/old-{uuid.uuid4().hex}.pdf"
     old = Path(settings.MEDIA_ROOT) / name
     old.parent.mkdir(parents=True, exist_ok=True)
     old.write_bytes(PDF)

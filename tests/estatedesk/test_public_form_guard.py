@@ -159,7 +159,7 @@ def _sqlite_copy(tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("scope", ["signup", "report", "status"])
+@pytest.mark.parametrize("scope", ["signup", "feedback", "report", "status"])
 def test_forty_concurrent_posts_accept_at_most_the_limit(settings, public_forms, scope, tmp_path):
     settings.PUBLIC_FORM_LIMITS = {**settings.PUBLIC_FORM_LIMITS, scope: (LIMIT, 600)}
     url, data = public_forms[scope]

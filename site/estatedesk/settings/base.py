@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outermost after security, so pages answered from the bulletin's page cache get it too.
     "estatedesk.csp.ContentSecurityPolicyMiddleware",
+    "estatedesk.middleware.RejectNulInQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -186,7 +187,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "estatedesk.clients.client_address"
+AXES_CLIENT_IP_CALLABLE = "estatedesk.clients.client_ip_or_none"
 AXES_LOCKOUT_CALLABLE = "estatedesk.login.lockout_response"
 AXES_VERBOSE = False
 
