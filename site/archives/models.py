@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
+from estatedesk.storage import private_storage
 from estates.personal_data import normalize_mobile
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -323,7 +324,7 @@ class Document(SkipUnchangedHistoryMixin, models.Model):
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, db_index=True)
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
     reference = models.CharField(_("reference number"), max_length=50, blank=True)
-    file = models.FileField(_("electronic file"), upload_to="archives/documents/%Y/", blank=True, max_length=255)
+    file = models.FileField(_("electronic file"), upload_to="archives/documents/%Y/", blank=True, storage=private_storage, max_length=255)
     cabinet = models.CharField(_("paper copy: cabinet"), max_length=30, blank=True)
     box = models.CharField(_("paper copy: box"), max_length=30, blank=True)
     confidentiality = models.CharField(

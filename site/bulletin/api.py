@@ -52,6 +52,12 @@ class BulletinPagesAPIViewSet(PagesAPIViewSet):
     known_query_parameters = PagesAPIViewSet.known_query_parameters.union(_OWN_PARAMS)
     listing_default_fields = [*PagesAPIViewSet.listing_default_fields, "estate_code", "title_en"]
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # A NUL byte cannot be stored or searched by any database: refuse it as bad input.
+        if any("\x00" in value for values in request.GET.lists() for value in values[1]):
+            raise BadRequestError("query parameters must not contain NUL characters")
+
     def get_queryset(self):
         models_type = self.request.GET.get("type")
         if models_type:

@@ -1,11 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from estatedesk.guard import HoneypotForm
 from estates.models import House
 
-
-class HoneypotMixin(forms.Form):
-    #: Invisible to people (hidden by CSS, skipped by keyboard and screen readers); bots fill it.
-    website = forms.CharField(required=False, label=_("Leave this field empty"))
+# The honeypot field comes from the one public-form guard (estatedesk.guard); the templates hide it.
+HoneypotMixin = HoneypotForm
 
 
 class SignupForm(HoneypotMixin):

@@ -5,36 +5,18 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.core.cache import cache
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from estatedesk.guard import public_form
 from estates.models import Estate
 
 from bulletin import selectors, services
 from bulletin.forms import FeedbackForm, SignupForm
 from bulletin.models import Category, EventPage, NoticePage
-
-
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def rate_limited(request, *, scope: str) -> bool:
-    """Counts form posts per client address in the cache; True once over the limit."""
-    limit, window = getattr(settings, "BULLETIN_RATE_LIMIT", (10, 600))
-    key = f"bulletin:rate:{scope}:{_client_address(request)}"
-    if cache.add(key, 1, timeout=window):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.add(key, 1, timeout=window)
-        count = 1
-    return count > limit
 
 
 def _event_or_404(page_id: int) -> EventPage:
@@ -52,6 +34,7 @@ def _render_form(request, template, context, status=200):
 
 
 @require_http_methods(["GET", "POST"])
+@public_form("signup")
 def signup(request, page_id: int):
     event = _event_or_404(page_id)
     taken = selectors.signup_taken(event=event)
@@ -61,12 +44,6 @@ def signup(request, page_id: int):
         return _render_form(request, "bulletin/signup.html", context)
     form = SignupForm(request.POST, event=event)
     context["form"] = form
-    if rate_limited(request, scope="signup"):
-        context["error"] = _("Too many sign-ups from your network. Please try again in a few minutes.")
-        return _render_form(request, "bulletin/signup.html", context, status=429)
-    if request.POST.get("website"):
-        context["error"] = _("Your sign-up could not be accepted. Please fill in the form yourself.")
-        return _render_form(request, "bulletin/signup.html", context, status=400)
     if not form.is_valid():
         context["error"] = _("Please correct the errors below.")
         return _render_form(request, "bulletin/signup.html", context, status=400)
@@ -85,6 +62,7 @@ def signup(request, page_id: int):
 
 
 @require_http_methods(["GET", "POST"])
+@public_form("feedback")
 def feedback(request, page_id: int):
     event = _event_or_404(page_id)
     context = {"event": event, "page": event}
@@ -93,12 +71,6 @@ def feedback(request, page_id: int):
         return _render_form(request, "bulletin/feedback.html", context)
     form = FeedbackForm(request.POST)
     context["form"] = form
-    if rate_limited(request, scope="feedback"):
-        context["error"] = _("Too many attempts from your network. Please try again in a few minutes.")
-        return _render_form(request, "bulletin/feedback.html", context, status=429)
-    if request.POST.get("website"):
-        context["error"] = _("Your answer could not be accepted. Please fill in the form yourself.")
-        return _render_form(request, "bulletin/feedback.html", context, status=400)
     if not form.is_valid():
         context["error"] = _("Please correct the errors below.")
         return _render_form(request, "bulletin/feedback.html", context, status=400)

@@ -4,13 +4,19 @@ per-event report and export, and secretaries kept to their own estate's pages.""
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from estates.menu import PermissionMenuItem
+from estates.personal_views import MobileSearchIndexMixin
 from estates.scoping import EstateScopedViewSetMixin, estate_ids_for
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    IndexView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
 
 from bulletin import admin_urls, admin_views
 from bulletin.models import (
@@ -51,13 +57,20 @@ def only_own_estate_homes(parent_page, pages, request):
     return pages.exclude(pk__in=other_homes)
 
 
+class EventSignupIndexView(MobileSearchIndexMixin, IndexView):
+    """Names by their text; a mobile only in full, unless the role sees personal data."""
+
+    mobile_fields = ("mobile",)
+
+
 class EventSignupViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     model = EventSignup
+    index_view_class = EventSignupIndexView
     icon = "user"
     #: Mobiles are never listed in full here; the event report unmasks them for those allowed.
     list_display = ["name", "event", "house", Column("masked_mobile", label=_("mobile")), "people", "created_at"]
     list_filter = ["event"]
-    search_fields = ["name", "mobile"]
+    search_fields = ["name"]
     queryset = EventSignup.objects.select_related("event", "house__building")
     inspect_view_enabled = True
     inspect_view_fields = ["event", "name", "house", "masked_mobile", "people", "created_at"]

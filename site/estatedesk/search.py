@@ -18,17 +18,26 @@ def clean_query(query):
     return _FTS5_SYNTAX.sub(" ", query) if isinstance(query, str) else query
 
 
+def _without_nul(query):
+    # A NUL byte ends an SQLite string early ("unterminated string") and PostgreSQL refuses it
+    # in any literal: a 500 on both. Nobody types one, so it is searched as a space.
+    return query.replace("\x00", " ") if isinstance(query, str) else query
+
+
 def SearchBackend(params):  # noqa: N802 — Wagtail looks this name up in the module
     backend = database_backend(params)
-    if type(backend).__name__ == "SQLiteSearchBackend":
-        for name in ("search", "autocomplete"):
-            original = getattr(backend, name)
+    sqlite = type(backend).__name__ == "SQLiteSearchBackend"
+    for name in ("search", "autocomplete"):
+        original = getattr(backend, name)
 
-            def safe(query, *args, _original=original, **kwargs):
+        def safe(query, *args, _original=original, **kwargs):
+            typed = query
+            query = _without_nul(query)
+            if sqlite:
                 query = clean_query(query)
-                if isinstance(query, str) and not query.strip():
-                    return EmptySearchResults()  # nothing but syntax was typed: nothing matches
-                return _original(query, *args, **kwargs)
+            if isinstance(query, str) and not query.strip() and (sqlite or query != typed):
+                return EmptySearchResults()  # nothing but syntax was typed: nothing matches
+            return _original(query, *args, **kwargs)
 
-            setattr(backend, name, safe)
+        setattr(backend, name, safe)
     return backend

@@ -1,9 +1,13 @@
+import re
+
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from estatedesk import wagtail_fixes
 from estatedesk.health import healthz
 
 # Each app may expose public (non-admin) URLs in <app>/urls.py; admin URLs are registered by
@@ -20,16 +24,25 @@ for app in settings.PROJECT_APPS:
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Wagtail's external-link chooser, with a 4xx-safe form (estatedesk.wagtail_fixes).
+    path("admin/choose-external-link/", wagtail_fixes.external_link_chooser),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     *app_urlpatterns,
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Public bulletin images (Wagtail's originals and renditions) from MEDIA_ROOT, in development as
+# in production (WhiteNoise serves only collected static files). Behind a proxy, let the proxy
+# serve /media/images/ and /media/original_images/ and set SERVE_MEDIA=0. Wagtail documents go
+# through its /documents/ view; private files are outside MEDIA_ROOT (estatedesk.storage).
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>(?:images|original_images)/.+)$",
+            serve, {"document_root": settings.MEDIA_ROOT},
+        ),
+    ]
 
 # Wagtail's page tree (the bulletin) catches everything else, so it comes last.
 urlpatterns += [path("", include(wagtail_urls))]

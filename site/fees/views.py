@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from estates.models import House
-from estates.personal_data import shown_mobile
+from estates.personal_data import can_view_personal_data, log_personal_data_access, shown_mobile
 from estates.scoping import scope_queryset, user_can_reach
 from wagtail.admin import messages
 
@@ -50,6 +50,9 @@ def _form_errors(form, exc: ValidationError) -> None:
 
 def _render_house(request, house, *, payment_form=None, step_form=None, status=200):
     user = request.user
+    case = ArrearsCase.objects.filter(house=house).first()
+    if case and case.contact_mobile and can_view_personal_data(user):
+        log_personal_data_access(user=user, obj=case, fields=["contact_mobile"], action="view", estate=house.building.estate)
     context = {
         "house": house,
         "estate": house.building.estate,
@@ -59,7 +62,7 @@ def _render_house(request, house, *, payment_form=None, step_form=None, status=2
         "can_see_steps": user.has_perm("fees.view_chasingstep"),
         "can_reverse": user.has_perm("fees.reverse_payment"),
         "can_edit_contact": user.has_perm("fees.change_arrearscase"),
-        "contact_mobile": shown_mobile(case.contact_mobile, user) if (case := ArrearsCase.objects.filter(house=house).first()) else "",
+        "contact_mobile": shown_mobile(case.contact_mobile, user) if case else "",
         "header_title": _("Fees of %(house)s") % {"house": house.label},
         "page_title": _("Fees of %(house)s") % {"house": house.label},
         "page_subtitle": house.building.estate.name,

@@ -5,14 +5,15 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from estates.admin_writes import register_service_writes
 from estates.menu import PermissionMenuItem
-from estates.personal_data import can_view_personal_data, log_personal_data_access, mask_mobile
+from estates.personal_data import can_view_personal_data, mask_mobile
+from estates.personal_views import LogShownObjectMixin, log_export
 from estates.viewsets import EstateSnippetViewSet
 from spreadsheets.safety import escape_cell  # CWE-1236: one rule for every export
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import IndexView, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import EditView, IndexView, InspectView, SnippetViewSetGroup
 
 from fees import admin_urls, desk_admin, services
 from fees.forms import ArrearsCaseAdminForm
@@ -36,16 +37,29 @@ class SafeExportIndexView(IndexView):
         return escape_cell(super().preprocess_field_value(field, value, export_format))
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
-        if "contact_mobile" in self.list_export and can_view_personal_data(self.request.user):
-            log_personal_data_access(
-                user=self.request.user, fields=["contact_mobile"], action="export",
-                detail=f"{self.model._meta.verbose_name_plural} ({queryset.count()})",
+        if "contact_mobile" in self.list_export:
+            # One row per estate in the export, so each estate's supervisors see it.
+            log_export(
+                user=self.request.user, queryset=queryset, fields=["contact_mobile"],
+                what=str(self.model._meta.verbose_name_plural),
             )
         return super().as_spreadsheet(queryset, spreadsheet_format)
 
 
 class ArrearsBoardIndexView(desk_admin.BoardIndexMixin, SafeExportIndexView):
     pass
+
+
+class ArrearsCaseEditView(LogShownObjectMixin, EditView):
+    """The contact form shows the household's full mobile: opening it is logged."""
+
+    personal_fields = ("contact_mobile",)
+
+
+class ChasingStepInspectView(LogShownObjectMixin, InspectView):
+    """A reminder's recipient is a full mobile (or email): opening it is logged."""
+
+    personal_fields = ("recipient",)
 
 
 class ArrearsBoardViewSet(EstateSnippetViewSet):
@@ -56,6 +70,7 @@ class ArrearsBoardViewSet(EstateSnippetViewSet):
     menu_label = _("Arrears board")
     index_view_class = ArrearsBoardIndexView
     index_template_name = "fees/arrears_board_index.html"
+    edit_view_class = ArrearsCaseEditView
     #: Only houses that owe something past due; the rest keep their case (contacts) off the board.
     queryset = ArrearsCase.objects.filter(amount__gt=0).select_related("house__building", "house__fee_watch", "estate")
     list_display = [
@@ -123,6 +138,7 @@ class ChasingStepViewSet(EstateSnippetViewSet):
     model = ChasingStep
     icon = "mail"
     index_view_class = SafeExportIndexView
+    inspect_view_class = ChasingStepInspectView
     queryset = ChasingStep.objects.select_related("house__building", "estate", "by")
     list_display = [
         TitleColumn("house", label=_("house"), get_url=_house_url), "step", "status", "outcome",

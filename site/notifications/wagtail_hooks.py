@@ -1,10 +1,23 @@
 from django.utils.translation import gettext_lazy as _
+from estates.personal_views import LogListedRowsMixin, LogShownObjectMixin, MobileSearchIndexMixin
 from estates.scoping import EstateScopedViewSetMixin
 from wagtail.admin.ui.tables import DateColumn
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 
 from notifications.models import Message
+
+
+class MessageIndexView(MobileSearchIndexMixin, LogListedRowsMixin, IndexView):
+    """Recipients are listed in full: each page shown is logged; a recipient is found by the
+    full number (or address), by part of one only for roles that see personal data."""
+
+    mobile_fields = ("recipient",)
+    personal_fields = ("recipient",)
+
+
+class MessageInspectView(LogShownObjectMixin, InspectView):
+    personal_fields = ("recipient",)
 
 
 class MessageViewSet(EstateScopedViewSetMixin, SnippetViewSet):
@@ -16,9 +29,11 @@ class MessageViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     menu_order = 900
     add_to_admin_menu = True
     inspect_view_enabled = True
+    index_view_class = MessageIndexView
+    inspect_view_class = MessageInspectView
     list_display = ["recipient", "channel", "subject", "status", "attempts", DateColumn("created_at", label=_("created at"))]
     list_filter = ["channel", "status"]
-    search_fields = ["recipient", "subject", "key"]
+    search_fields = ["subject", "key"]
     panels = []
 
 

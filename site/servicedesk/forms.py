@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from estatedesk.guard import HoneypotForm
 from estates.models import Estate, House
 from estates.personal_data import normalize_mobile, validate_mobile
 from estates.scoping import scope_queryset
@@ -71,7 +72,7 @@ class PlaceMixin:
         cleaned["house_obj"] = house
 
 
-class PublicReportForm(PlaceMixin, forms.Form):
+class PublicReportForm(PlaceMixin, HoneypotForm):
     KIND_CHOICES = [(Ticket.Kind.REPAIR, _("Report a repair")), (Ticket.Kind.SUGGESTION, _("Make a suggestion"))]
 
     kind = forms.ChoiceField(label=_("What is it about?"), choices=KIND_CHOICES, widget=forms.RadioSelect, initial=Ticket.Kind.REPAIR)
@@ -91,8 +92,6 @@ class PublicReportForm(PlaceMixin, forms.Form):
         help_text=_("You need it with the ticket number to look up the status."),
     )
     description = forms.CharField(label=_("Description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
-    #: The honeypot: hidden from people, filled in by robots.
-    website = forms.CharField(label=_("Leave this field empty"), required=False)
 
     def clean_contact_mobile(self):
         value = self.cleaned_data["contact_mobile"]
@@ -105,7 +104,7 @@ class PublicReportForm(PlaceMixin, forms.Form):
         return cleaned
 
 
-class StatusLookupForm(forms.Form):
+class StatusLookupForm(HoneypotForm):
     number = forms.CharField(label=_("Ticket number"), max_length=40, widget=forms.TextInput(attrs={"autocapitalize": "characters"}))
     contact_mobile = forms.CharField(
         label=_("Mobile given when reporting"), max_length=20,

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from estatedesk.storage import private_storage
 from estates.personal_data import validate_mobile
 from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -135,7 +136,7 @@ class Ticket(models.Model):
     contact_name = models.CharField(_("contact name"), max_length=100)
     contact_mobile = models.CharField(_("contact mobile"), max_length=20, validators=[validate_mobile])
     description = models.TextField(_("description"))
-    photo = models.ImageField(_("photo"), upload_to="servicedesk/%Y/%m/", blank=True)
+    photo = models.ImageField(_("photo"), upload_to="servicedesk/%Y/%m/", blank=True, storage=private_storage)
     expected_at = models.DateTimeField(_("owner's expected time"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)

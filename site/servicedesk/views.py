@@ -13,14 +13,14 @@ from datetime import date
 
 import tablib
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from estatedesk.guard import public_form
 from estates.personal_data import can_view_personal_data, log_personal_data_access, shown_mobile
 from estates.scoping import scope_queryset
 from estates.workflow import ActionRefused
@@ -203,6 +203,20 @@ def ticket_view(request, pk: int):
 
 
 @login_required
+def ticket_photo_view(request, pk: int):
+    """The ticket's photo from the private storage, for staff who may see the ticket."""
+    _require_perm(request.user, "view_ticket")
+    ticket = _get_ticket(request, pk)
+    if not ticket.photo:
+        raise Http404
+    try:
+        handle = ticket.photo.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, filename=ticket.photo.name.rsplit("/", 1)[-1])
+
+
+@login_required
 @require_POST
 def ticket_action_view(request, pk: int, action: str):
     _require_perm(request.user, "view_ticket")
@@ -339,40 +353,14 @@ def _with(query, fmt: str) -> str:
 
 
 # --- public: the owner's form and the status lookup -----------------------------------------
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def _rate_limited(request, scope: str, limit: int, seconds: int) -> bool:
-    """Count this request against a per-IP limit in the shared cache; True when over it."""
-    key = f"servicedesk:rl:{scope}:{_client_ip(request)}"
-    cache.add(key, 0, timeout=seconds)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=seconds)
-        count = 1
-    return count > limit
-
-
-def _limit(name: str, default: int) -> int:
-    from django.conf import settings
-
-    return int(getattr(settings, name, default))
-
-
+# Rate limit and honeypot: the one public-form guard (estatedesk.guard) runs before these views.
 @never_cache
+@public_form("report")
 def public_report_view(request):
     form = forms.PublicReportForm(request.POST or None)
     if request.method == "POST":
-        if _rate_limited(request, "report", _limit("SERVICEDESK_REPORT_LIMIT", 5), 3600):
-            return render(request, "servicedesk/public/limited.html", status=429)
         if form.is_valid():
             data = form.cleaned_data
-            if data["website"]:
-                # A robot filled the honeypot: thank it and record nothing.
-                request.session["servicedesk_number"] = ""
-                return redirect("servicedesk_public_thanks")
             try:
                 ticket = services.ticket_intake(
                     estate=data["estate"], kind=data["kind"], channel=Ticket.Channel.WEB,
@@ -398,14 +386,13 @@ def public_thanks_view(request):
 
 
 @never_cache
+@public_form("status")
 def public_status_view(request):
     form = forms.StatusLookupForm(request.POST or None)
     ticket = None
     not_found = False
     status = 200
     if request.method == "POST":
-        if _rate_limited(request, "status", _limit("SERVICEDESK_STATUS_LIMIT", 20), 600):
-            return render(request, "servicedesk/public/limited.html", status=429)
         if form.is_valid():
             ticket = (
                 Ticket.objects.select_related("estate", "house__building")

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from estatedesk.storage import private_storage
 
 
 def stale_after() -> datetime.timedelta:
@@ -41,7 +42,7 @@ class ImportJob(models.Model):
     )
     #: Registry key of the bridge ("app_label.model_name"): which Resource reads the file.
     target = models.CharField(_("archive"), max_length=100, db_index=True)
-    file = models.FileField(_("file"), upload_to="spreadsheets/imports/%Y/%m/", max_length=255)
+    file = models.FileField(_("file"), upload_to="spreadsheets/imports/%Y/%m/", max_length=255, storage=private_storage)
     original_name = models.CharField(_("file name"), max_length=255)
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.VALIDATING, db_index=True)
@@ -62,7 +63,7 @@ class ImportJob(models.Model):
     #: A fatal file-level problem (no header row, a missing column, an unreadable file).
     message = models.TextField(_("message"), blank=True)
     failed_rows = models.FileField(
-        _("failed rows"), upload_to="spreadsheets/failed/%Y/%m/", max_length=255, blank=True
+        _("failed rows"), upload_to="spreadsheets/failed/%Y/%m/", max_length=255, blank=True, storage=private_storage
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from estates.personal_data import log_personal_data_access
+from estates.personal_views import log_export
 from estates.scoping import is_estate_scoped, scope_queryset
 from wagtail.permissions import policy_registry
 
@@ -110,10 +110,10 @@ def export_view(request, key: str):
         content_type = writing.CSV_TYPE
     personal = resource.personal_columns()
     if personal and not masked:
-        log_personal_data_access(
-            user=request.user, action="export",
-            fields=[resource.column(n).header for n in personal],
-            detail=_("Spreadsheet export of %(what)s (%(n)s rows)") % {"what": bridge.verbose_name_plural, "n": queryset.count()},
+        # One access-log row per estate in the export, so each estate's supervisors see it.
+        log_export(
+            user=request.user, queryset=queryset, fields=[resource.column(n).header for n in personal],
+            what=_("Spreadsheet export of %(what)s") % {"what": bridge.verbose_name_plural},
         )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return _download(data, _filename(bridge, stamp, fmt), content_type)

@@ -99,7 +99,7 @@ def test_honeypot_refuses_bots(client, event_a, house_a):
 
 
 def test_rate_limit(client, event_a, house_a, settings):
-    settings.BULLETIN_RATE_LIMIT = (3, 600)
+    settings.PUBLIC_FORM_LIMITS = {**settings.PUBLIC_FORM_LIMITS, "signup": (3, 600)}
     statuses = [client.post(_url(event_a), _form(house_a, mobile=f"1390000000{i}", people=1)).status_code for i in range(5)]
     assert statuses[:3] == [200, 200, 200] and statuses[3:] == [429, 429]
     assert EventSignup.objects.count() == 3

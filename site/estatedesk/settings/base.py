@@ -1,9 +1,11 @@
 """Settings shared by every environment. Everything that differs comes from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 SITE_DIR = Path(__file__).resolve().parent.parent.parent  # site/
@@ -52,6 +54,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "simple_history",
     "import_export",
+    "axes",
+    "csp",
     "huey.contrib.djhuey",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -64,6 +68,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost after security, so pages answered from the bulletin's page cache get it too.
+    "estatedesk.csp.ContentSecurityPolicyMiddleware",
+    "estatedesk.middleware.RejectNulInQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -74,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "estatedesk.urls"
@@ -167,6 +176,21 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "wagtailadmin_login"
 
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one login name,
+# or from one client address, further attempts are refused, even with the right password, until
+# the cool-down has passed. The address is the same proxy-aware one as the public-form guard.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "estatedesk.clients.client_ip_or_none"
+AXES_LOCKOUT_CALLABLE = "estatedesk.login.lockout_response"
+AXES_VERBOSE = False
+
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -184,8 +208,13 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request otherwise
+#: Serve the bulletin's public images from MEDIA_ROOT through Django (0 when a proxy serves them).
+SERVE_MEDIA = os.environ.get("SERVE_MEDIA", "1") == "1"
+#: Private uploads (import files, archive documents, ticket photos): outside MEDIA_ROOT, no URL.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "estatedesk.storage.PrivateFileStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -214,7 +243,11 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "estatedesk.search"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "csv", "txt", "jpg", "jpeg", "png"]
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100
+# Wagtail's Draftail editor, refusing a body that is not its JSON with a 400 (estatedesk.wagtail_fixes).
+WAGTAILADMIN_RICH_TEXT_EDITORS = {"default": {"WIDGET": "estatedesk.wagtail_fixes.DraftailRichTextArea"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No page requests another host (DESIGN.md; the CSP would block it): no Gravatar avatars.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
 WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -252,9 +285,54 @@ MIDDLEWARE.insert(
 )
 #: Longest time (s) an anonymous bulletin page stays cached; publishing invalidates it earlier.
 BULLETIN_CACHE_SECONDS = 600
-#: Sign-up and satisfaction form posts allowed per client address within the window (s).
-BULLETIN_RATE_LIMIT = (10, 600)
 
 # --- fees: a "large account" (大户) has a floor area above this share of the estate's managed
 # area; a large account more than 3 months behind gets a lawyer's letter. Shown on the board.
 FEES_LARGE_ACCOUNT_SHARE = os.environ.get("FEES_LARGE_ACCOUNT_SHARE", "0.01")
+
+# --- The public-form guard (estatedesk.guard) and the client address (estatedesk.clients) ---
+#: How many proxies (load balancer, CDN, nginx) stand in front of the web server. The client
+#: address is the entry this far from the right of X-Forwarded-For; 0 = REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+#: Posts allowed per client address and form within a window of seconds: (posts, seconds).
+PUBLIC_FORM_LIMITS = {
+    "signup": (10, 600),      # bulletin: event sign-up
+    "feedback": (10, 600),    # bulletin: event satisfaction rating
+    "report": (5, 3600),      # service desk: an owner's repair report, complaint, suggestion
+    "status": (20, 600),      # service desk: ticket status lookup
+}
+
+# --- Content-Security-Policy (django-csp; estatedesk.csp picks the admin's policy) ---------
+#: The public site: our own origin only; the one inline stylesheet carries a per-response nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
+#: The Wagtail admin: our own origin too, but Wagtail's widgets (date pickers, inline panels,
+#: workflow) write inline <script> and style attributes, so those need 'unsafe-inline'.
+#: Nothing is loaded from another host; previews are framed from our own origin.
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, "'unsafe-inline'"],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}

@@ -112,9 +112,13 @@ def ticket_intake(
     if photo:
         ticket.photo = photo
     for attempt in range(5):
-        ticket.number = _next_number(ticket)
         try:
             with transaction.atomic():
+                # Intakes of one estate take numbers one at a time (a row lock on PostgreSQL;
+                # SQLite's IMMEDIATE transactions already serialise writers): without it, ten
+                # owners reporting at once exhausted the retries below and got a 500.
+                list(Estate.objects.select_for_update().filter(pk=estate.pk).values_list("pk", flat=True))
+                ticket.number = _next_number(ticket)
                 ticket.save()
                 _start_clocks(ticket, hours, now)
                 _event(ticket, TicketEvent.Action.INTAKE, by, now, ticket.get_channel_display())
