@@ -100,6 +100,10 @@ def visit_view(request, pk: int, checkpoint: int):
     _require(request.user, "walk_patrolround")
     patrol_round = _scoped(PatrolRound, request.user, pk=pk)
     point = get_object_or_404(Checkpoint, pk=checkpoint, estate_id=patrol_round.estate_id)
+    if not services.may_walk(request.user, patrol_round):
+        return render(request, "patrol/phone/refused.html", {
+            "title": point.name, "message": _("This round is walked by others: the plan names who walks it."),
+        }, status=403)
     form = forms.VisitForm(request.POST or None, checkpoint=point)
     status = 200
     if request.method == "POST":
