@@ -8,239 +8,41 @@ display is logged.
 
 from __future__ import annotations
 
-import re
-
-from django.db.models import Prefetch, Q
-from django.shortcuts import redirect
-from django.urls import path, reverse
-from django.utils.functional import cached_property
-from django.utils.html import format_html
+from django.db.models import Prefetch
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from estates.scoping import EstateScopedViewSetMixin
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, Panel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+)
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from archives import views
+from archives import admin_urls
+from archives.admin.columns import MaskedColumn, OwnersColumn
+from archives.admin.panels import HouseholdRecordsPanel, PeopleInlinePanel
+from archives.admin.views import (
+    ArchiveEditView,
+    ArchiveInspectView,
+    DocumentInspectView,
+    HouseholdEditView,
+    HouseholdIndexView,
+    HouseholdInspectView,
+    PersonEditView,
+    PersonIndexView,
+    PersonInspectView,
+    RedirectingHistoryView,
+    _index_view,
+)
 from archives.forms import HouseholdForm, KeyForm, PersonForm
 from archives.models import Document, Household, Key, Person, Vehicle
-from archives.privacy import log_listed, log_shown, shown
-from archives.validators import normalize_id_number, normalize_plate
-from estates.personal_data import can_view_personal_data, normalize_mobile
-from estates.scoping import EstateScopedViewSetMixin
-
-_FULL_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_FULL_ID = re.compile(r"^\d{17}[\dX]$|^[A-Z0-9]{6,}$")
-_TOKEN_SPLIT = re.compile(r"[\s\-–—/]+")
-
-
-# --- Listing ------------------------------------------------------------------------------------
-
-
-class MaskedColumn(Column):
-    """A personal-data column: masked unless the user may see personal data."""
-
-    def get_cell_context_data(self, instance, parent_context):
-        context = super().get_cell_context_data(instance, parent_context)
-        request = parent_context.get("request")
-        field = self.accessor if isinstance(self.accessor, str) else self.name
-        context["value"] = shown(field, context["raw_value"] or "", request.user if request else None) or ""
-        return context
-
-
-class OwnersColumn(Column):
-    """The owners of a household (from the prefetched people), with masked mobiles."""
-
-    def get_cell_context_data(self, instance, parent_context):
-        context = super().get_cell_context_data(instance, parent_context)
-        request = parent_context.get("request")
-        user = request.user if request else None
-        owners = [p for p in instance.people.all() if p.role == Person.Role.OWNER]
-        context["value"] = "; ".join(
-            f"{p.name} {shown('mobile', p.mobile, user)}".strip() for p in owners
-        ) or "—"
-        return context
-
-
-class ArchiveIndexView(snippet_views.IndexView):
-    """Search over the listing's fields, plus personal data as the user may search it.
-
-    Everyone who may open the record finds a person by a *full* mobile or ID number; only users
-    who may see personal data also find them by part of one (so masked users cannot probe digits).
-    """
-
-    mobile_fields: tuple[str, ...] = ()
-    id_fields: tuple[str, ...] = ()
-    plate_fields: tuple[str, ...] = ()
-
-    def people_listed(self, object_list) -> list:
-        """The people whose personal data this page shows (unmasked for privileged users)."""
-        return []
-
-    def get_context_data(self, *args, **kwargs):
-        context = super().get_context_data(*args, **kwargs)
-        people = self.people_listed(context.get("object_list") or [])
-        if people:
-            log_listed(user=self.request.user, people=people, fields=self.listed_personal_fields)
-        return context
-
-    listed_personal_fields: tuple[str, ...] = ("mobile", "id_number")
-
-    def search_queryset(self, queryset):
-        if not self.is_searching:
-            return queryset
-        query = self.search_query.strip()
-        privileged = can_view_personal_data(self.request.user)
-        partial_personal = (*self.mobile_fields, *self.id_fields) if privileged else ()
-        condition = Q()
-        # "3栋-1单元-101" (a house label) matches building, unit and room word by word.
-        tokens = [t.removesuffix("单元") for t in _TOKEN_SPLIT.split(query)]
-        for token in (t for t in tokens if t):
-            token_q = Q()
-            for field in (*(self.search_fields or ()), *partial_personal):
-                token_q |= Q(**{f"{field}__icontains": token})
-            condition &= token_q
-        mobile = normalize_mobile(query)
-        if _FULL_MOBILE.match(mobile) or (privileged and mobile.isdigit() and len(mobile) >= 4):
-            for field in self.mobile_fields:
-                lookup = field if _FULL_MOBILE.match(mobile) else f"{field}__contains"
-                condition |= Q(**{lookup: mobile})
-        id_number = normalize_id_number(query)
-        if _FULL_ID.match(id_number):
-            for field in self.id_fields:
-                condition |= Q(**{field: id_number})
-        plate = normalize_plate(query)
-        if plate:
-            for field in self.plate_fields:
-                condition |= Q(**{f"{field}__icontains": plate})
-        return queryset.filter(pk__in=self.model._default_manager.filter(condition).values("pk"))
-
-
-def _index_view(**attrs):
-    return type("ArchiveIndexView", (ArchiveIndexView,), attrs)
-
-
-class HouseholdIndexView(ArchiveIndexView):
-    mobile_fields = ("people__mobile",)
-    id_fields = ("people__id_number",)
-    plate_fields = ("vehicles__plate",)
-    #: The listing shows the owners' mobiles, not ID numbers.
-    listed_personal_fields = ("mobile",)
-
-    def people_listed(self, object_list):
-        return [p for household in object_list for p in household.people.all() if p.role == Person.Role.OWNER]
-
-
-class PersonIndexView(ArchiveIndexView):
-    mobile_fields = ("mobile",)
-    id_fields = ("id_number",)
-
-    def people_listed(self, object_list):
-        return list(object_list)
-
-
-# --- History links ------------------------------------------------------------------------------
-
-
-class HistoryButtonMixin:
-    """A "History" button on edit and inspect views, pointing at the archives' history page."""
-
-    @cached_property
-    def header_more_buttons(self):
-        buttons = list(super().header_more_buttons)
-        buttons.append(Button(_("History"), url=views.history_url(self.object), icon_name="history", priority=40))
-        return buttons
-
-
-class RedirectingHistoryView(snippet_views.HistoryView):
-    """The snippet's own history (Wagtail log entries) is replaced by the field-level history."""
-
-    def get(self, request, *args, **kwargs):
-        return redirect(views.history_url(self.object))
-
-
-class LogPersonalDataOnGetMixin:
-    """Log the people whose personal data the page shows unmasked (only on display, not on save)."""
-
-    def people_shown(self):
-        return []
-
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        log_shown(user=request.user, people=self.people_shown())
-        return response
-
-
-# --- Household ----------------------------------------------------------------------------------
-
-
-class PeopleInlinePanel(InlinePanel):
-    """Inline people whose forms know the user, so personal data can be masked in them."""
-
-    def get_form_options(self):
-        options = super().get_form_options()
-        formset = options["formsets"][self.relation_name]
-        formset["form"] = PersonForm
-        formset["inherit_kwargs"] = ["for_user"]
-        return options
-
-
-class HouseholdRecordsPanel(Panel):
-    """Read-only: the house's keys and the household's documents, with links, and the history."""
-
-    class BoundPanel(Panel.BoundPanel):
-        template_name = "archives/panels/household_records.html"
-
-        def is_shown(self):
-            return bool(self.instance and self.instance.pk)
-
-        def get_context_data(self, parent_context=None):
-            context = super().get_context_data(parent_context)
-            context.update(household_records_context(self.instance, self.request.user))
-            return context
-
-
-def _link(model, pk, user) -> str:
-    name = model._meta.model_name
-    for action, perm in (("edit", "change"), ("inspect", "view")):
-        if user.has_perm(f"archives.{perm}_{name}"):
-            return reverse(f"wagtailsnippets_archives_{name}:{action}", args=(pk,))
-    return ""
-
-
-def household_records_context(household: Household, user) -> dict:
-    keys = list(Key.objects.filter(opens_house_id=household.house_id)) if user.has_perm("archives.view_key") else []
-    documents = list(household.documents.all()) if user.has_perm("archives.view_document") else []
-    for key in keys:
-        key.link = _link(Key, key.pk, user)
-    for document in documents:
-        document.link = _link(Document, document.pk, user)
-    return {"keys": keys, "documents": documents, "history_url": views.history_url(household)}
-
-
-class HouseholdEditView(HistoryButtonMixin, LogPersonalDataOnGetMixin, snippet_views.EditView):
-    def people_shown(self):
-        return list(self.object.people.all())
-
-
-class HouseholdInspectView(HistoryButtonMixin, snippet_views.InspectView):
-    template_name = "archives/household_inspect.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        people = list(self.object.people.all())
-        for person in people:
-            person.shown_mobile = shown("mobile", person.mobile, user)
-            person.shown_id_number = shown("id_number", person.id_number, user)
-        log_shown(user=user, people=people)
-        context.update(people=people, vehicles=list(self.object.vehicles.all()))
-        context.update(household_records_context(self.object, user))
-        return context
 
 
 class HouseholdViewSet(EstateScopedViewSetMixin, SnippetViewSet):
@@ -295,27 +97,6 @@ class HouseholdViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     )
 
 
-# --- People and vehicles (also listed on their own, to find them across households) -------------
-
-
-class PersonEditView(HistoryButtonMixin, LogPersonalDataOnGetMixin, snippet_views.EditView):
-    def people_shown(self):
-        return [self.object]
-
-
-class PersonInspectView(HistoryButtonMixin, snippet_views.InspectView):
-    def get_mobile_display_value(self):
-        return shown("mobile", self.object.mobile, self.request.user) or "—"
-
-    def get_id_number_display_value(self):
-        return shown("id_number", self.object.id_number, self.request.user) or "—"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        log_shown(user=self.request.user, people=[self.object])
-        return context
-
-
 class PersonViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     model = Person
     icon = "user"
@@ -353,14 +134,6 @@ class PersonViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     )
 
 
-class ArchiveEditView(HistoryButtonMixin, snippet_views.EditView):
-    pass
-
-
-class ArchiveInspectView(HistoryButtonMixin, snippet_views.InspectView):
-    pass
-
-
 class VehicleViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     model = Vehicle
     icon = "site"
@@ -386,9 +159,6 @@ class VehicleViewSet(EstateScopedViewSetMixin, SnippetViewSet):
         FieldRowPanel([FieldPanel("parking_space"), FieldPanel("permit_number"), FieldPanel("active")]),
         FieldRowPanel([FieldPanel("permit_valid_from"), FieldPanel("permit_valid_to")]),
     ]
-
-
-# --- Keys and documents -------------------------------------------------------------------------
 
 
 class KeyViewSet(EstateScopedViewSetMixin, SnippetViewSet):
@@ -417,14 +187,6 @@ class KeyViewSet(EstateScopedViewSetMixin, SnippetViewSet):
         ],
         base_form_class=KeyForm,
     )
-
-
-class DocumentInspectView(HistoryButtonMixin, snippet_views.InspectView):
-    def get_file_display_value(self):
-        if not self.object.file:
-            return "—"
-        return format_html('<a href="{}">{}</a>', views.document_file_url(self.object),
-                           self.object.file.name.rsplit("/", 1)[-1])
 
 
 class DocumentViewSet(EstateScopedViewSetMixin, SnippetViewSet):
@@ -483,19 +245,7 @@ def register_deleted_records_menu_item():
 
 @hooks.register("register_admin_urls")
 def register_archives_urls():
-    return [
-        path("archives/history/<str:model_name>/<int:pk>/", views.RecordHistoryView.as_view(), name="archives_history"),
-        path(
-            "archives/history/<str:model_name>/<int:pk>/restore/<int:history_id>/",
-            views.RestoreVersionView.as_view(), name="archives_history_restore",
-        ),
-        path("archives/deleted/", views.DeletedRecordsView.as_view(), name="archives_deleted"),
-        path("archives/document/<int:pk>/file/", views.document_file, name="archives_document_file"),
-        path(
-            "archives/deleted/<str:model_name>/<int:pk>/restore/",
-            views.RestoreDeletedView.as_view(), name="archives_deleted_restore",
-        ),
-    ]
+    return [path("archives/", include(admin_urls))]
 
 
 register_snippet(ArchivesGroup)

@@ -45,6 +45,10 @@ class DueForm(forms.Form):
     due_at = DueAtField()
 
 
+class WithdrawForm(forms.Form):
+    """No input: the button alone (the person who asked takes the request back)."""
+
+
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("reason for rejection"), max_length=200, required=False)
 

@@ -20,6 +20,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
@@ -79,6 +80,8 @@ class Loan(models.Model):
         OUT = "out", _("handed out")
         RETURNED = "returned", _("returned")
         LOST = "lost", _("lost")
+        WITHDRAWN = "withdrawn", pgettext_lazy("loan status", "withdrawn")
+        LAPSED = "lapsed", pgettext_lazy("loan status", "lapsed")
 
     #: States in which the loan is still open (waiting or out).
     OPEN_STATES = (Status.REQUESTED, Status.APPROVED, Status.OUT)
@@ -146,6 +149,8 @@ class Loan(models.Model):
         verbose_name=_("lost reported by"),
     )
     lost_reported_at = models.DateTimeField(_("lost reported at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    lapsed_at = models.DateTimeField(_("lapsed at"), null=True, blank=True)
 
     history = HistoricalRecords(verbose_name=_("historical loan"))
 

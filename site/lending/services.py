@@ -25,9 +25,11 @@ from django.utils.translation import gettext as _
 from estates.models import StaffMembership
 from estates.personal_data import normalize_mobile, validate_mobile
 from estates.scoping import user_can_reach
+from estates.workflow import ActionRefused
 
 from lending import selectors
 from lending.models import IdType, Loan
+from lending.workflow import LOANS, lapse_after
 
 
 def _is_key(item) -> bool:
@@ -86,10 +88,6 @@ def _check_due(due_at: datetime.datetime | None, *, now: datetime.datetime) -> N
         raise ValidationError({"due_at": _("The due time must be in the future.")}, code="due_in_past")
 
 
-def _handle_permission(loan: Loan) -> str:
-    return "lending.handle_key_loan" if loan.key_id else "lending.handle_document_loan"
-
-
 def _lock_item(loan: Loan):
     """Lock the item row for the rest of the transaction and return it freshly read."""
     from archives.models import Document, Key
@@ -118,10 +116,6 @@ def _set_item_state(item, *, out: bool | None = None, key_status: str | None = N
     elif item.is_out != out:
         item.is_out = out
         item.save(update_fields=["is_out"])
-
-
-def _status_error(loan: Loan, message: str) -> ValidationError:
-    return ValidationError(message % {"status": loan.get_status_display()}, code="wrong_status")
 
 
 @transaction.atomic
@@ -211,15 +205,8 @@ def loan_request(
 def loan_approve(*, loan: Loan, by, due_at: datetime.datetime | None = None, now: datetime.datetime | None = None) -> Loan:
     """A supervisor approves a request; never the person who asked for it."""
     now = now or timezone.now()
-    _require(by, "lending.approve_loan")
-    _require_reach(by, loan)
     loan = _lock_loan(loan)
-    if loan.status != Loan.Status.REQUESTED:
-        raise _status_error(loan, _("Only a requested loan can be approved; this one is %(status)s."))
-    if loan.requested_by_id == by.pk:
-        raise ValidationError(
-            _("You cannot approve your own request: another supervisor must approve it."), code="own_request"
-        )
+    LOANS.check("approve", loan, by)
     _check_lendable(loan.item)
     _check_due(due_at, now=now)
     loan.status = Loan.Status.APPROVED
@@ -235,11 +222,8 @@ def loan_approve(*, loan: Loan, by, due_at: datetime.datetime | None = None, now
 def loan_reject(*, loan: Loan, by, reason: str, now: datetime.datetime | None = None) -> Loan:
     """A supervisor turns a request (or an approval not yet handed out) down, with a reason."""
     now = now or timezone.now()
-    _require(by, "lending.approve_loan")
-    _require_reach(by, loan)
     loan = _lock_loan(loan)
-    if loan.status not in (Loan.Status.REQUESTED, Loan.Status.APPROVED):
-        raise _status_error(loan, _("Only a loan that is not yet handed out can be rejected; this one is %(status)s."))
+    LOANS.check("reject", loan, by)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the rejection.")}, code="reason_required")
@@ -255,16 +239,11 @@ def loan_reject(*, loan: Loan, by, reason: str, now: datetime.datetime | None = 
 def loan_hand_out(*, loan: Loan, by, due_at: datetime.datetime | None = None, now: datetime.datetime | None = None) -> Loan:
     """Hand an approved loan's item to the borrower: one holder at a time."""
     now = now or timezone.now()
-    _require(by, _handle_permission(loan))
-    _require_reach(by, loan)
     # Lock the item first: a second hand-out of the same item waits here until the first
     # commits, then sees the item out and is told who holds it.
     item = _lock_item(loan)
     loan = _lock_loan(loan)
-    if loan.status == Loan.Status.REQUESTED:
-        raise ValidationError(_("This loan has not been approved by a supervisor yet."), code="not_approved")
-    if loan.status != Loan.Status.APPROVED:
-        raise _status_error(loan, _("Only an approved loan can be handed out; this one is %(status)s."))
+    LOANS.check("hand_out", loan, by)
     _check_lendable(item)
     from archives.models import Key
 
@@ -294,6 +273,7 @@ def loan_approve_and_hand_out(
 ) -> Loan:
     """A supervisor approves and hands out in one step; both are recorded."""
     now = now or timezone.now()
+    LOANS.check("approve_hand_out", _lock_loan(loan), by)
     _check_due(due_at, now=now)
     loan = loan_approve(loan=loan, by=by, now=now)
     return loan_hand_out(loan=loan, by=by, due_at=due_at, now=now)
@@ -305,16 +285,9 @@ def loan_return(
 ) -> Loan:
     """Take the item back; the key goes back to the cabinet, the document is no longer out."""
     now = now or timezone.now()
-    _require(by, _handle_permission(loan))
-    _require_reach(by, loan)
     item = _lock_item(loan)
     loan = _lock_loan(loan)
-    if loan.status != Loan.Status.OUT:
-        raise ValidationError(
-            _("This item is not out on this loan (it is %(status)s), so it cannot be returned.")
-            % {"status": loan.get_status_display()},
-            code="not_out",
-        )
+    LOANS.check("return", loan, by)
     loan.status = Loan.Status.RETURNED
     loan.returned_at = now
     loan.received_by = by
@@ -332,16 +305,9 @@ def loan_return(
 def loan_report_lost(*, loan: Loan, by, notes: str = "", now: datetime.datetime | None = None) -> Loan:
     """The borrower lost the item: the loan ends as lost and the key's status becomes lost."""
     now = now or timezone.now()
-    _require(by, _handle_permission(loan))
-    _require_reach(by, loan)
     item = _lock_item(loan)
     loan = _lock_loan(loan)
-    if loan.status != Loan.Status.OUT:
-        raise ValidationError(
-            _("Only an item that is out can be reported lost; this loan is %(status)s.")
-            % {"status": loan.get_status_display()},
-            code="not_out",
-        )
+    LOANS.check("lost", loan, by)
     loan.status = Loan.Status.LOST
     loan.lost_reported_by = by
     loan.lost_reported_at = now
@@ -354,6 +320,38 @@ def loan_report_lost(*, loan: Loan, by, notes: str = "", now: datetime.datetime 
     # from being lent again.
     _set_item_state(item, out=False, key_status=Key.Status.LOST, by=by)
     return loan
+
+
+@transaction.atomic
+def loan_withdraw(*, loan: Loan, by, now: datetime.datetime | None = None) -> Loan:
+    """The person who asked takes the request back (before the item is handed out)."""
+    now = now or timezone.now()
+    loan = _lock_loan(loan)
+    LOANS.check("withdraw", loan, by)
+    loan.status = Loan.Status.WITHDRAWN
+    loan.withdrawn_at = now
+    _save_loan(loan, by=by)
+    return loan
+
+
+def loans_lapse_approvals() -> int:
+    """Level-triggered sweep: every approval older than LENDING_APPROVAL_LAPSE_HOURS and not
+    handed out lapses. Each loan in its own transaction, re-checked under its row lock, so a
+    hand-out at the same moment wins and a lost run is made up by the next. Returns the count."""
+    cutoff = timezone.now() - lapse_after()
+    lapsed = 0
+    for pk in Loan.objects.filter(status=Loan.Status.APPROVED, approved_at__lte=cutoff).values_list("pk", flat=True):
+        with transaction.atomic():
+            loan = Loan.objects.select_for_update().get(pk=pk)
+            try:
+                LOANS.check("lapse", loan, None)
+            except ActionRefused:
+                continue  # handed out, rejected or withdrawn meanwhile
+            loan.status = Loan.Status.LAPSED
+            loan.lapsed_at = timezone.now()
+            _save_loan(loan, by=None)
+            lapsed += 1
+    return lapsed
 
 
 def item_return(*, item, by, condition: str = "", notes: str = "", now: datetime.datetime | None = None) -> Loan:

@@ -21,10 +21,12 @@ from estates.personal_data import (
     shown_mobile,
 )
 from estates.scoping import scope_queryset, user_can_reach
+from estates.workflow import ActionRefused
 
 from lending import selectors, services
-from lending.forms import DueForm, LoanRequestForm, LostForm, RejectForm, ReturnForm
+from lending.forms import DueForm, LoanRequestForm, LostForm, RejectForm, ReturnForm, WithdrawForm
 from lending.models import Loan
+from lending.workflow import LOANS
 
 ITEM_KINDS = ("key", "document")
 
@@ -175,19 +177,22 @@ def request_view(request, kind: str, pk: int):
 
 # --- a loan's page and its actions -------------------------------------------------------------
 
-ACTIONS = {
-    "approve": (DueForm, gettext_lazy("Approve")),
-    "approve_hand_out": (DueForm, gettext_lazy("Approve and hand out")),
-    "reject": (RejectForm, gettext_lazy("Reject")),
-    "hand_out": (DueForm, gettext_lazy("Hand out")),
-    "return": (ReturnForm, gettext_lazy("Take back")),
-    "lost": (LostForm, gettext_lazy("Report lost")),
+#: Action → its form. The labels, states and rules are in lending.workflow (one table).
+ACTION_FORMS = {
+    "approve": DueForm,
+    "approve_hand_out": DueForm,
+    "reject": RejectForm,
+    "withdraw": WithdrawForm,
+    "hand_out": DueForm,
+    "return": ReturnForm,
+    "lost": LostForm,
 }
 
 _DONE = {
     "approve": gettext_lazy("Loan approved."),
     "approve_hand_out": gettext_lazy("Loan approved and handed out."),
     "reject": gettext_lazy("Loan rejected."),
+    "withdraw": gettext_lazy("Request withdrawn."),
     "hand_out": gettext_lazy("Item handed out."),
     "return": gettext_lazy("Item taken back."),
     "lost": gettext_lazy("Item reported lost."),
@@ -201,6 +206,8 @@ def _run_action(action: str, *, loan: Loan, by, data: dict) -> Loan:
         return services.loan_approve_and_hand_out(loan=loan, by=by, due_at=data["due_at"])
     if action == "reject":
         return services.loan_reject(loan=loan, by=by, reason=data["reason"])
+    if action == "withdraw":
+        return services.loan_withdraw(loan=loan, by=by)
     if action == "hand_out":
         return services.loan_hand_out(loan=loan, by=by, due_at=data["due_at"])
     if action == "return":
@@ -211,52 +218,45 @@ def _run_action(action: str, *, loan: Loan, by, data: dict) -> Loan:
 
 
 def available_actions(loan: Loan, user) -> list[str]:
-    """The actions the user may try on the loan in its present state."""
-    handle = user.has_perm("lending.handle_key_loan" if loan.key_id else "lending.handle_document_loan")
-    approve = user.has_perm("lending.approve_loan")
-    own = loan.requested_by_id == user.pk
-    actions = []
-    if loan.status == Loan.Status.REQUESTED:
-        if approve and not own:
-            actions.append("approve")
-            if handle:
-                actions.append("approve_hand_out")
-        if approve:
-            actions.append("reject")
-    elif loan.status == Loan.Status.APPROVED:
-        if handle:
-            actions.append("hand_out")
-        if approve:
-            actions.append("reject")
-    elif loan.status == Loan.Status.OUT and handle:
-        actions += ["return", "lost"]
-    return actions
+    """The actions the user may take on the loan now: exactly those the services accept."""
+    return LOANS.allowed(loan, user)
 
 
 def loan_view(request, pk: int, action: str | None = None):
     _require_view(request.user)
     loan = _get_loan(request, pk)
-    forms = {name: ACTIONS[name][0](prefix=name) for name in available_actions(loan, request.user)}
+    forms = {name: ACTION_FORMS[name](prefix=name) for name in available_actions(loan, request.user)}
     status = 200
+    offered = False
     if action is not None:
-        if action not in ACTIONS:
+        if action not in ACTION_FORMS:
             raise Http404
         if request.method != "POST":
             return redirect(loan_url(loan))
-        form = ACTIONS[action][0](request.POST, prefix=action)
+        form = ACTION_FORMS[action](request.POST, prefix=action)
         forms[action] = form
-        if form.is_valid():
+        status = 400
+        try:
+            # The table the buttons come from: an action the page does not offer is refused.
+            LOANS.check(action, loan, request.user)
+        except ActionRefused as exc:
+            messages.error(request, " ".join(exc.messages))
+            forms.pop(action)
+            status = exc.status_code
+        else:
+            offered = True
+        if offered and form.is_valid():
             try:
                 _run_action(action, loan=loan, by=request.user, data=form.cleaned_data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
+                status = getattr(exc, "status_code", 400)
             else:
                 messages.success(request, _DONE[action])
                 next_url = request.POST.get("next", "")
                 if next_url.startswith("/admin/") and "//" not in next_url:
                     return redirect(next_url)
                 return redirect(loan_url(loan))
-        status = 400
     now = timezone.now()
     context = {
         "page_title": _("Loan #%(id)s") % {"id": loan.pk},
@@ -266,7 +266,7 @@ def loan_view(request, pk: int, action: str | None = None):
         "is_overdue": loan.is_overdue_at(now),
         "details": _borrower_details(loan, request.user),
         "action_forms": [
-            {"name": name, "label": ACTIONS[name][1], "form": form,
+            {"name": name, "label": LOANS.label(name), "form": form,
              "url": reverse("lending:loan_action", args=[loan.pk, name])}
             for name, form in forms.items()
         ],

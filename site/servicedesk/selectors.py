@@ -17,6 +17,14 @@ from servicedesk.models import ClockEscalation, ReturnVisit, Ticket, TicketClock
 ClockKind = TicketClock.Kind
 
 
+def can_see_all_tickets(user) -> bool:
+    """Desk staff see every ticket of their estates; maintenance only the ones dispatched to them."""
+    return any(
+        user.has_perm(f"servicedesk.{perm}")
+        for perm in ("add_ticket", "dispatch_ticket", "visit_ticket", "view_servicedesk_kpi")
+    )
+
+
 def warn_share() -> float:
     """Share of a clock's time gone at which its handler is warned (default 0.8)."""
     return float(getattr(settings, "SERVICEDESK_WARN_SHARE", 0.8))
@@ -72,7 +80,6 @@ def escalations_due(*, now: datetime) -> list[tuple[TicketClock, int]]:
 # --- board ----------------------------------------------------------------------------------
 def visible_tickets(user) -> QuerySet:
     """The tickets a user may see: their estates; maintenance only what is dispatched to them."""
-    from servicedesk.services import can_see_all_tickets
 
     qs = scope_queryset(Ticket.objects.all(), user)
     if not user.is_superuser and not can_see_all_tickets(user):

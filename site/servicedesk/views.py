@@ -19,16 +19,17 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from estates.personal_data import can_view_personal_data, log_personal_data_access, shown_mobile
 from estates.scoping import scope_queryset
+from estates.workflow import ActionRefused
 from spreadsheets.safety import escape_cell  # CWE-1236: one rule for every export
 from wagtail.admin import messages
 
 from servicedesk import forms, selectors, services
 from servicedesk.models import ShiftHandover, Ticket
+from servicedesk.workflow import TICKETS
 
 Status = Ticket.Status
 Kind = Ticket.Kind
@@ -99,52 +100,27 @@ def intake_view(request):
 
 
 # --- admin: a ticket ------------------------------------------------------------------------
-#: Step → (button label, form). Lazy labels: translated per request, not at import.
-ACTIONS = {
-    "dispatch": (gettext_lazy("Dispatch"), forms.DispatchForm),
-    "takeover": (gettext_lazy("Take over"), None),
-    "feedback": (gettext_lazy("Record feedback"), forms.NoteForm),
-    "start": (gettext_lazy("Start the work"), None),
-    "done": (gettext_lazy("Mark done"), forms.DoneForm),
-    "return_visit": (gettext_lazy("Record the return visit"), forms.ReturnVisitForm),
-    "close": (gettext_lazy("Close"), None),
-    "reopen": (gettext_lazy("Reopen"), forms.ReopenForm),
-    "handler": (gettext_lazy("Hand over"), forms.HandlerForm),
+#: Step → its form (None: a button alone). The labels, states and rules are in servicedesk.workflow.
+ACTION_FORMS = {
+    "dispatch": forms.DispatchForm,
+    "takeover": None,
+    "feedback": forms.NoteForm,
+    "start": None,
+    "done": forms.DoneForm,
+    "return_visit": forms.ReturnVisitForm,
+    "close": None,
+    "reopen": forms.ReopenForm,
+    "handler": forms.HandlerForm,
 }
 
 
 def available_actions(ticket: Ticket, user) -> list[str]:
-    """The steps the user can take now (the services check again)."""
-    perm = lambda name: user.has_perm(f"servicedesk.{name}")  # noqa: E731
-    progress = perm("progress_ticket") and (services.can_see_all_tickets(user) or ticket.assignee_id == user.pk)
-    s = ticket.status
-    actions = []
-    if perm("dispatch_ticket") and ticket.kind in (Kind.REPAIR, Kind.COMPLAINT) and s in Ticket.OPEN_STATUSES:
-        actions.append("dispatch")
-    if (perm("takeover_ticket") and ticket.kind == Kind.COMPLAINT and s in Ticket.OPEN_STATUSES
-            and ticket.severity in (Ticket.Severity.MAJOR, Ticket.Severity.URGENT) and ticket.handler_id != user.pk):
-        actions.append("takeover")
-    if perm("dispatch_ticket") and ticket.kind == Kind.COMPLAINT and s in Ticket.OPEN_STATUSES:
-        actions.append("feedback")
-    if progress and ((ticket.kind == Kind.REPAIR and s == Status.DISPATCHED)
-                     or (ticket.kind != Kind.REPAIR and s in (Status.NEW, Status.DISPATCHED))):
-        actions.append("start")
-    if progress and ((ticket.needs_return_visit and s == Status.IN_PROGRESS)
-                     or (not ticket.needs_return_visit and s in (Status.NEW, Status.IN_PROGRESS))):
-        actions.append("done")
-    if perm("visit_ticket") and ticket.needs_return_visit and s == Status.DONE:
-        actions.append("return_visit")
-    if perm("visit_ticket") and s == (Status.VISITED if ticket.needs_return_visit else Status.DONE):
-        actions.append("close")
-    if perm("visit_ticket") and s in (Status.DONE, Status.VISITED, Status.CLOSED):
-        actions.append("reopen")
-    if perm("dispatch_ticket") and s != Status.CLOSED:
-        actions.append("handler")
-    return actions
+    """The steps the user can take now: exactly those the services accept (one table)."""
+    return TICKETS.allowed(ticket, user)
 
 
 def _action_form(action: str, ticket: Ticket, data=None):
-    form_class = ACTIONS[action][1]
+    form_class = ACTION_FORMS[action]
     if form_class is None:
         return None
     if form_class is forms.DispatchForm:
@@ -186,9 +162,9 @@ def _render_ticket(request, ticket: Ticket, *, bound: tuple[str, object] | None 
     action_forms = []
     for action in available_actions(ticket, user):
         form = bound[1] if bound and bound[0] == action else _action_form(action, ticket)
-        action_forms.append({"action": action, "label": ACTIONS[action][0], "form": form})
+        action_forms.append({"action": action, "label": TICKETS.label(action), "form": form})
     if bound and bound[0] not in [a["action"] for a in action_forms]:
-        action_forms.insert(0, {"action": bound[0], "label": ACTIONS[bound[0]][0], "form": bound[1]})
+        action_forms.insert(0, {"action": bound[0], "label": TICKETS.label(bound[0]), "form": bound[1]})
     clocks = []
     for clock in ticket.clocks.order_by("due_at", "pk"):
         remaining = clock.remaining
@@ -230,11 +206,18 @@ def ticket_view(request, pk: int):
 @require_POST
 def ticket_action_view(request, pk: int, action: str):
     _require_perm(request.user, "view_ticket")
-    if action not in ACTIONS:
+    if action not in ACTION_FORMS:
         raise Http404
     ticket = _get_ticket(request, pk)
-    form = _action_form(action, ticket, request.POST)
     user = request.user
+    try:
+        # The same table as the buttons: an action the page does not offer is refused here
+        # (and again by the service, under the row lock).
+        TICKETS.check(action, ticket, user)
+    except ActionRefused as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _render_ticket(request, ticket, status=exc.status_code)
+    form = _action_form(action, ticket, request.POST)
     if form is not None and not form.is_valid():
         return _render_ticket(request, ticket, bound=(action, form), status=400)
     data = form.cleaned_data if form is not None else {}
@@ -266,8 +249,8 @@ def ticket_action_view(request, pk: int, action: str):
             form.is_valid()
         _add_errors(form, exc)
         messages.error(request, " ".join(exc.messages))
-        return _render_ticket(request, ticket, bound=(action, form), status=400)
-    messages.success(request, _("%(step)s: %(number)s") % {"step": ACTIONS[action][0], "number": ticket.number})
+        return _render_ticket(request, ticket, bound=(action, form), status=getattr(exc, "status_code", 400))
+    messages.success(request, _("%(step)s: %(number)s") % {"step": TICKETS.label(action), "number": ticket.number})
     return redirect("servicedesk_ticket", pk=ticket.pk)
 
 

@@ -30,7 +30,7 @@ from wagtail.snippets.views.snippets import (
 
 from servicedesk import admin_urls
 from servicedesk.models import ServiceClockSettings, ShiftHandover, Ticket
-from servicedesk.services import can_see_all_tickets
+from servicedesk.selectors import can_see_all_tickets
 
 
 @hooks.register("register_admin_urls")

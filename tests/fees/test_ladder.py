@@ -174,7 +174,7 @@ def test_a_sweep_killed_half_way_is_completed_by_the_next_without_duplicates(
         services.steps_deliver(estate=estate_a)  # the notices
     sms_outbox.clear()
 
-    real_notify = services.notify
+    real_notify = services.arrears.notify
     calls = {"n": 0}
 
     class WorkerKilled(BaseException):
@@ -189,13 +189,13 @@ def test_a_sweep_killed_half_way_is_completed_by_the_next_without_duplicates(
             raise WorkerKilled  # sent, but the step was never marked
         return message
 
-    monkeypatch.setattr(services, "notify", dying_notify)
+    monkeypatch.setattr(services.arrears, "notify", dying_notify)
     with time_machine.travel(at(2026, 1, 20), tick=False):
         with pytest.raises(WorkerKilled):
             tasks.sweep_all()
     assert len(sms_outbox) == 4
     assert ChasingStep.objects.filter(step=Step.REMINDER).count() == 10  # all recorded before sending
-    monkeypatch.setattr(services, "notify", real_notify)
+    monkeypatch.setattr(services.arrears, "notify", real_notify)
 
     with time_machine.travel(at(2026, 1, 20, 10), tick=False):
         tasks.sweep_all()

@@ -6,6 +6,7 @@ from datetime import timedelta
 from estates import roles
 from estates.models import StaffMembership
 from notifications.models import Message
+from notifications.services import notify
 from servicedesk import services
 from servicedesk.models import ClockEscalation
 from servicedesk.tasks import escalate_service_clocks
@@ -76,7 +77,7 @@ def test_a_half_done_escalation_is_completed_without_resending(intake, clerk_a, 
     frozen.move_to(T0 + H)
     clock = ticket.clocks.get(kind="answer")
     # A worker died after sending to the first supervisor but before recording the level.
-    services.notify(
+    notify(
         to=supervisor_a.email, template="servicedesk_escalation", channel="email",
         key=f"sd:{clock.pk}:2:{supervisor_a.pk}:email",
         context={"number": ticket.number, "clock": "x", "due_at": clock.due_at, "overdue": True},

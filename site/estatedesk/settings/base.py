@@ -240,6 +240,9 @@ APP_TITLE = _("Property customer-service desk")
 
 # --- lending: an overdue loan is escalated to the estate manager after this many days.
 LENDING_ESCALATE_AFTER_DAYS = int(os.environ.get("LENDING_ESCALATE_AFTER_DAYS", "3"))
+# An approved loan not handed out within this many hours lapses (the hourly sweep of lending.tasks),
+# so stale approvals do not pile up on the board; the borrower asks again if still needed.
+LENDING_APPROVAL_LAPSE_HOURS = int(os.environ.get("LENDING_APPROVAL_LAPSE_HOURS", "48"))
 
 # --- bulletin: anonymous bulletin pages are answered from the cache right after WhiteNoise,
 # before sessions and auth run (see site/bulletin/cache.py). It only serves and stores pages that
