@@ -1,7 +1,7 @@
-"""Every write of hazards: reporting, the steps of patrol.states, the repair ticket, escalation.
+"""Every write of hazards: reporting, the steps of patrol.workflow, the repair ticket, escalation.
 
-The steps are those of ``patrol.states.TRANSITIONS``; ``hazard_act`` checks the table (so a
-refused action changes nothing) and each step adds its own fields and rules.
+The steps are the rows of ``patrol.workflow.HAZARDS``; every step checks the table under a row
+lock before it writes (so a refused action changes nothing) and adds its own fields and rules.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from estates.models import Estate, StaffMembership
 from estates.scoping import user_can_reach
 from notifications.services import notify
 
-from patrol import states
 from patrol.models import Checkpoint, Hazard, HazardEscalation, ItemCheck, PatrolPhoto
+from patrol.workflow import HAZARDS
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -76,14 +76,8 @@ def _locked(hazard: Hazard) -> Hazard:
 def _act(hazard: Hazard, action: str, by) -> Hazard:
     """Lock, check the table, move to the target state (the caller saves)."""
     hazard = _locked(hazard)
-    if not user_can_reach(by, hazard):
-        raise PermissionDenied(_("You may not do this."))
-    reason = states.refusal(action, hazard, by)
-    if reason is not None:
-        if by is None or not by.has_perm(states.TRANSITIONS[action].permission):
-            raise PermissionDenied(reason)
-        raise ValidationError(reason, code="refused")
-    hazard.status = states.TRANSITIONS[action].target
+    row = HAZARDS.check(action, hazard, by)  # ActionRefused / ActionForbidden: nothing written
+    hazard.status = row.target
     return hazard
 
 

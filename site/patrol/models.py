@@ -3,7 +3,7 @@
 A checkpoint is a shared place of an estate with a checklist; a plan is a route of checkpoints
 with a frequency and a time window; the periodic task creates one round per plan and due day;
 a round records when each checkpoint was visited and the result of every item; a not-OK item
-becomes a hazard, followed to a verified rectification (see patrol.states).
+becomes a hazard, followed to a verified rectification (see patrol.workflow).
 """
 
 import uuid

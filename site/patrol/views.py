@@ -17,14 +17,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from estates.scoping import scope_queryset
+from estates.workflow import ActionRefused
 from spreadsheets.writing import XLSX_TYPE, xlsx_bytes
 from wagtail.admin import messages
 
-from patrol import forms, hazards, selectors, services, states
+from patrol import forms, hazards, selectors, services
 from patrol.models import Checkpoint, Hazard, PatrolPhoto, PatrolRound
+from patrol.workflow import HAZARDS
 
 
 def _require(user, perm: str) -> None:
@@ -130,22 +131,15 @@ def visit_view(request, pk: int, checkpoint: int):
 
 
 # --- hazards --------------------------------------------------------------------------------
-ACTION_LABELS = {
-    "assign": gettext_lazy("Assign"), "start": gettext_lazy("Start rectifying"),
-    "rectify": gettext_lazy("Record the rectification"), "verify": gettext_lazy("Verify the rectification"),
-    "reject": gettext_lazy("Not accepted"),
-}
-
-
 def _hazard_page(request, hazard: Hazard, *, bound=None, status: int = 200):
     action_forms = []
-    for action in states.available_actions(hazard, request.user):
+    for action in HAZARDS.allowed(hazard, request.user):
         form_class = forms.HAZARD_FORMS.get(action, forms.EmptyForm)
         form = bound[1] if bound and bound[0] == action else (
             form_class(hazard=hazard, prefix=action) if action == "assign" else form_class(prefix=action))
-        action_forms.append({"action": action, "label": ACTION_LABELS[action], "form": form})
+        action_forms.append({"action": action, "label": HAZARDS.label(action), "form": form})
     if bound and bound[0] not in [a["action"] for a in action_forms]:
-        action_forms.insert(0, {"action": bound[0], "label": ACTION_LABELS[bound[0]], "form": bound[1]})
+        action_forms.insert(0, {"action": bound[0], "label": HAZARDS.label(bound[0]), "form": bound[1]})
     return render(request, "patrol/phone/hazard.html", {
         "title": _("Hazard"), "hazard": hazard, "photos": hazard.photos.all(), "action_forms": action_forms,
         "overdue": hazard.status in Hazard.OPEN_STATUSES and hazard.overdue,
@@ -160,7 +154,7 @@ def hazard_view(request, pk: int):
 @require_POST
 def hazard_action_view(request, pk: int, action: str):
     _require(request.user, "view_hazard")
-    if action not in states.TRANSITIONS:
+    if action not in HAZARDS.actions:
         raise Http404
     hazard = _scoped(Hazard, request.user, pk=pk)
     form_class = forms.HAZARD_FORMS.get(action, forms.EmptyForm)
@@ -182,13 +176,17 @@ def hazard_action_view(request, pk: int, action: str):
             hazards.hazard_verify(hazard=hazard, by=user)
         elif action == "reject":
             hazards.hazard_reject(hazard=hazard, reason=data["reason"], by=user)
+    except ActionRefused as exc:
+        # The table's refusal (wrong state, own rectification, no right): its message, 400 or 403.
+        form.add_error(None, exc.messages)
+        return _hazard_page(request, hazard, bound=(action, form), status=exc.status_code)
     except PermissionDenied as exc:
         form.add_error(None, str(exc) or _("You may not do this."))
         return _hazard_page(request, hazard, bound=(action, form), status=403)
     except ValidationError as exc:
         _add_errors(form, exc)
         return _hazard_page(request, hazard, bound=(action, form), status=400)
-    messages.success(request, _("%(step)s: %(hazard)s") % {"step": ACTION_LABELS[action], "hazard": hazard.place})
+    messages.success(request, _("%(step)s: %(hazard)s") % {"step": HAZARDS.label(action), "hazard": hazard.place})
     return redirect("patrol_hazard", pk=hazard.pk)
 
 
