@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from simple_history.models import HistoricalRecords
+from wagtail.models import Orderable
 
 User = settings.AUTH_USER_MODEL
 
@@ -57,7 +58,7 @@ class Checkpoint(ClusterableModel):
         return self.name
 
 
-class ChecklistItem(models.Model):
+class ChecklistItem(Orderable):
     """One thing to check at a checkpoint."""
 
     class Category(models.TextChoices):
@@ -68,7 +69,6 @@ class ChecklistItem(models.Model):
     checkpoint = ParentalKey(Checkpoint, on_delete=models.CASCADE, related_name="items", verbose_name=_("checkpoint"))
     text = models.CharField(_("what to check"), max_length=200)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices, default=Category.EQUIPMENT)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     estate_lookup = "checkpoint__estate"
 
@@ -129,12 +129,11 @@ class PatrolPlan(ClusterableModel):
         return self.name
 
 
-class PlanStop(models.Model):
+class PlanStop(Orderable):
     """A checkpoint on a plan's route, in walking order."""
 
     plan = ParentalKey(PatrolPlan, on_delete=models.CASCADE, related_name="stops", verbose_name=_("patrol plan"))
     checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="+", verbose_name=_("checkpoint"))
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     estate_lookup = "plan__estate"
 
