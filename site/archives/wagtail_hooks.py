@@ -26,7 +26,9 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from archives import admin_urls
+from archives.admin.bulk_actions import AssignStewardBulkAction
 from archives.admin.columns import MaskedColumn, OwnersColumn
+from archives.admin.filters import HouseholdFilterSet
 from archives.admin.panels import HouseholdRecordsPanel, PeopleInlinePanel
 from archives.admin.views import (
     ArchiveEditView,
@@ -55,9 +57,11 @@ class HouseholdViewSet(EstateScopedViewSetMixin, SnippetViewSet):
         OwnersColumn("owners", label=_("owners")),
         Column("people_count", label=_("people"), accessor=lambda h: len(h.people.all())),
         Column("vehicles", label=_("vehicles"), accessor=lambda h: ", ".join(v.plate for v in h.vehicles.all() if v.active)),
+        Column("steward", label=_("steward"), accessor=lambda h: h.steward and (h.steward.get_full_name() or h.steward.username)),
         "updated_at",
     ]
-    list_filter = ["house__building__estate", "house__building", "house__status"]
+    # By building and unit, by steward and "my households" (see archives.admin.filters).
+    filterset_class = HouseholdFilterSet
     search_fields = ["house__room", "house__unit", "house__building__name", "people__name", "vehicles__plate"]
     search_backend_name = None
     list_per_page = 50
@@ -67,7 +71,7 @@ class HouseholdViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     edit_view_class = HouseholdEditView
     inspect_view_class = HouseholdInspectView
     history_view_class = RedirectingHistoryView
-    queryset = Household.objects.select_related("house__building__estate").prefetch_related(
+    queryset = Household.objects.select_related("house__building__estate", "steward").prefetch_related(
         Prefetch("people", queryset=Person.objects.order_by("role", "name")), "vehicles"
     )
     inspect_view_fields = ["house", "notes", "created_at", "updated_at"]
@@ -249,3 +253,5 @@ def register_archives_urls():
 
 
 register_snippet(ArchivesGroup)
+
+hooks.register("register_bulk_action", AssignStewardBulkAction)
