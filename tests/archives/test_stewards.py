@@ -94,3 +94,21 @@ def test_my_households_filter(building_households, steward_a, steward_a2, superv
 def test_my_households_is_empty_for_staff_of_another_estate(building_households, client_for, clerk_b):
     response = client_for(clerk_b).get(reverse("wagtailsnippets_archives_household:list") + "?mine=me")
     assert response.status_code == 200 and not list(response.context["object_list"])
+
+
+def test_my_households_on_tickets_and_arrears(building_households, steward_a, supervisor_a, client_for):
+    from fees.models import ArrearsCase
+    from servicedesk.factories import TicketFactory
+
+    households_assign_steward(households=building_households[:1], steward=steward_a, by=supervisor_a)
+    mine_house, other_house = building_households[0].house, building_households[1].house
+    mine, other = TicketFactory(house=mine_house), TicketFactory(house=other_house)
+    ArrearsCase.objects.create(house=mine_house, estate=mine_house.building.estate, amount=100, months=2)
+    ArrearsCase.objects.create(house=other_house, estate=other_house.building.estate, amount=200, months=4)
+    client = client_for(steward_a)
+    tickets = client.get(reverse("wagtailsnippets_servicedesk_ticket:list") + "?mine=me")
+    assert [t.pk for t in tickets.context["object_list"]] == [mine.pk]
+    assert {t.pk for t in client.get(reverse("wagtailsnippets_servicedesk_ticket:list")).context["object_list"]} == {mine.pk, other.pk}
+    cases = client.get(reverse("wagtailsnippets_fees_arrearscase:list") + "?mine=me")
+    assert cases.status_code == 200
+    assert [c.house_id for c in cases.context["object_list"]] == [mine_house.pk]

@@ -30,3 +30,27 @@ class HouseholdFilterSet(WagtailFilterSet):
         if value == "none":
             return queryset.filter(steward__isnull=True)
         return queryset
+
+
+class MyHouseholdsFilter(django_filters.ChoiceFilter):
+    """"My households" for any listing of records of a house (tickets, arrears cases...):
+    ``field_name`` is the path from the record to its house's household file."""
+
+    def __init__(self, field_name="house__household", **kwargs):
+        kwargs.setdefault("label", _("Steward"))
+        kwargs.setdefault("empty_label", _("Any"))
+        kwargs.setdefault("choices", [("me", _("My households"))])
+        super().__init__(field_name=field_name, **kwargs)
+
+    def filter(self, qs, value):
+        if value == "me":
+            return qs.filter(**{f"{self.field_name}__steward": self.parent.request.user})
+        return qs
+
+
+def listing_filterset(model, fields: list[str], household_path: str = "house__household"):
+    """A filterset of ``fields`` (a viewset's list_filter) plus "my households"."""
+    meta = type("Meta", (), {"model": model, "fields": fields})
+    return type(f"{model.__name__}FilterSet", (WagtailFilterSet,), {
+        "Meta": meta, "mine": MyHouseholdsFilter(household_path),
+    })
