@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from estates.roles import STEWARD
 from estates.scoping import EstateScopedViewSetMixin
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -43,6 +44,7 @@ from archives.admin.views import (
     RedirectingHistoryView,
     _index_view,
 )
+from archives.admin.workbench import workbench_view
 from archives.forms import HouseholdForm, KeyForm, PersonForm
 from archives.models import Document, Household, Key, Person, Vehicle
 
@@ -255,3 +257,18 @@ def register_archives_urls():
 register_snippet(ArchivesGroup)
 
 hooks.register("register_bulk_action", AssignStewardBulkAction)
+
+
+@hooks.register("register_admin_urls")
+def register_workbench_url():
+    return [path("archives/my-households/", workbench_view, name="archives_workbench")]
+
+
+class _StewardMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.groups.filter(name=STEWARD).exists()
+
+
+@hooks.register("register_archives_menu_item")
+def workbench_menu_item():
+    return _StewardMenuItem(_("My households"), reverse("archives_workbench"), icon_name="user", order=0)

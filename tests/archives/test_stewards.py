@@ -112,3 +112,36 @@ def test_my_households_on_tickets_and_arrears(building_households, steward_a, su
     cases = client.get(reverse("wagtailsnippets_fees_arrearscase:list") + "?mine=me")
     assert cases.status_code == 200
     assert [c.house_id for c in cases.context["object_list"]] == [mine_house.pk]
+
+
+def test_the_stewards_workbench(building_households, steward_a, steward_a2, supervisor_a, client_for):
+    from datetime import timedelta
+
+    from archives.factories import PersonFactory, VehicleFactory
+    from django.utils import timezone
+    from fees.models import ArrearsCase
+    from servicedesk.factories import TicketFactory
+
+    households_assign_steward(households=building_households[:2], steward=steward_a, by=supervisor_a)
+    households_assign_steward(households=building_households[2:], steward=steward_a2, by=supervisor_a)
+    mine, theirs = building_households[0], building_households[2]
+    today = timezone.localdate()
+    for household, tag in ((mine, "MINE"), (theirs, "THEIRS")):
+        house = household.house
+        TicketFactory(house=house, number=f"R-{tag}-OPEN")
+        TicketFactory(house=house, number=f"R-{tag}-DONE", status="done")
+        ArrearsCase.objects.create(house=house, estate=house.building.estate, amount=300, months=3, next_step="visit")
+        VehicleFactory(household=household, plate=f"沪A{tag[:1]}1234", permit_valid_to=today + timedelta(days=5))
+        PersonFactory(household=household, name=f"租户{tag}", role="tenant",
+                      lease_start=today - timedelta(days=300), lease_end=today + timedelta(days=10))
+    VehicleFactory(household=mine, plate="沪B99999", permit_valid_to=today + timedelta(days=200))  # not soon
+    response = client_for(steward_a).get(reverse("archives_workbench"))
+    assert response.status_code == 200
+    bench = response.context["bench"]
+    assert bench.households == 2
+    assert [t.number for t in bench.open_tickets] == ["R-MINE-OPEN"]
+    assert [t.number for t in bench.return_visits] == ["R-MINE-DONE"]
+    assert [c.house for c in bench.arrears] == [mine.house]
+    assert [v.plate for v in bench.permits] == ["沪AM1234"]
+    assert [p.name for p in bench.leases] == ["租户MINE"]
+    assert "THEIRS" not in response.content.decode()
