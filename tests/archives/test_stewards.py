@@ -145,3 +145,14 @@ def test_the_stewards_workbench(building_households, steward_a, steward_a2, supe
     assert [v.plate for v in bench.permits] == ["沪AM1234"]
     assert [p.name for p in bench.leases] == ["租户MINE"]
     assert "THEIRS" not in response.content.decode()
+
+
+def test_demo_steward_owns_a_building(db):
+    from archives import demo as archives_demo
+    from estates import demo as estates_demo
+
+    estates = estates_demo.load(houses=40, seed=7)
+    archives_demo.load(estates=estates, seed=7)
+    owned = Household.objects.filter(steward__username="steward")
+    assert owned.exists()
+    assert {h.house.building_id for h in owned} == {owned.first().house.building_id}
