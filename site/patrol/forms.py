@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from estates.models import Estate
-from estates.scoping import EstateScopedAdminForm, scope_queryset
+from estates.roles import ROLES
+from estates.scoping import EstateScopedAdminForm, estate_ids_for, scope_queryset
 
 from patrol.hazards import staff_of
 from patrol.models import Hazard, PatrolPlan
@@ -98,10 +100,15 @@ class PatrolPlanForm(EstateScopedAdminForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from estates.roles import ROLES
-
         if "responsible_role" in self.fields:
             self.fields["responsible_role"].widget = forms.Select(choices=[("", "---------"), *[(r, r) for r in ROLES]])
+        if "responsible_user" in self.fields and self.for_user is not None:
+            # Only staff of the user's own estates are offered (the user model is not estate-owned).
+            users = get_user_model().objects.filter(is_active=True)
+            ids = estate_ids_for(self.for_user)
+            if ids is not None:
+                users = users.filter(estate_memberships__estate__in=ids)
+            self.fields["responsible_user"].queryset = users.distinct().order_by("username")
 
     def clean(self):
         data = super().clean()
@@ -126,6 +133,10 @@ class PatrolPlanForm(EstateScopedAdminForm):
                 if checkpoint is not None and checkpoint.estate_id != estate.pk:
                     self.add_error(None, _("%(name)s is not a checkpoint of %(estate)s.")
                                    % {"name": checkpoint, "estate": estate})
+        person = data.get("responsible_user")
+        if person is not None and estate is not None and not person.estate_memberships.filter(estate=estate).exists():
+            self.add_error("responsible_user", _("%(name)s does not work in %(estate)s.")
+                           % {"name": person.get_full_name() or person.get_username(), "estate": estate})
         user = getattr(self, "for_user", None)
         if user is not None and estate is not None and not scope_queryset(Estate.objects.filter(pk=estate.pk), user).exists():
             self.add_error("estate", _("You do not work in this estate."))

@@ -105,3 +105,13 @@ def test_round_and_hazard_listings_link_to_their_pages(plan, supervisor_a, clien
     assert reverse("patrol_hazard", args=(h.pk,)) in hazards and "别家车库" not in hazards
     edit = client.get(reverse("wagtailsnippets_patrol_hazard:edit", args=(h.pk,)))
     assert edit.status_code == 302 and edit["Location"] == reverse("patrol_hazard", args=(h.pk,))
+
+
+def test_the_responsible_person_works_in_the_plans_estate(supervisor_a, estate_a, pump_room, steward_b, client_for):
+    client = client_for(supervisor_a)
+    form_page = client.get(reverse("wagtailsnippets_patrol_patrolplan:add")).content.decode()
+    assert "steward_b" not in form_page  # another estate's staff are not offered
+    response = client.post(reverse("wagtailsnippets_patrol_patrolplan:add"),
+                           _plan_data(estate_a, pump_room, responsible_user=steward_b.pk))
+    assert response.status_code == 200
+    assert not PatrolPlan.objects.exists()
