@@ -3,6 +3,7 @@
 from django.urls import path
 
 from archives import views
+from archives.admin.workbench import workbench_view
 
 urlpatterns = [
     path("history/<str:model_name>/<int:pk>/", views.RecordHistoryView.as_view(), name="archives_history"),
@@ -16,4 +17,6 @@ urlpatterns = [
         "deleted/<str:model_name>/<int:pk>/restore/",
         views.RestoreDeletedView.as_view(), name="archives_deleted_restore",
     ),
+    # The steward's own households (管家): arrears steps, return visits, tickets, expiring permits.
+    path("my-households/", workbench_view, name="archives_workbench"),
 ]

@@ -107,3 +107,20 @@ def load(*, estates, seed: int) -> None:
                 confidentiality=Document.Confidentiality.CONFIDENTIAL,
             ))
         bulk_create_with_history(documents, Document, batch_size=1000)
+    _assign_demo_steward(estates)
+
+
+def _assign_demo_steward(estates) -> None:
+    """The demo steward (login "steward") looks after the first building of the first estate."""
+    from django.contrib.auth import get_user_model
+
+    from archives.stewards import households_assign_steward
+
+    User = get_user_model()
+    steward = User.objects.filter(username="steward").first()
+    admin = User.objects.filter(is_superuser=True).first()
+    if steward is None or admin is None or not estates:
+        return
+    first = Household.objects.filter(house__building__estate=estates[0]).order_by("house__building__name")
+    building_id = first.values_list("house__building_id", flat=True).first()
+    households_assign_steward(households=first.filter(house__building_id=building_id), steward=steward, by=admin)

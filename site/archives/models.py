@@ -7,6 +7,7 @@ revisions are not used). People and vehicles are children of the household (mode
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
@@ -95,6 +96,12 @@ class Household(SkipUnchangedHistoryMixin, ClusterableModel):
         "estates.House", on_delete=models.PROTECT, related_name="household", verbose_name=_("house")
     )
     notes = models.TextField(_("notes"), blank=True)
+    #: DOMAIN.md: each household has one steward (管家) of its estate. Assigned in bulk from the
+    #: listing (archives.stewards); the history keeps every reassignment.
+    steward = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="stewarded_households", verbose_name=_("steward"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

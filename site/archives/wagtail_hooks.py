@@ -13,8 +13,10 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from estates.admin_writes import register_service_writes
 from estates.menu import PermissionMenuItem
+from estates.roles import STEWARD
 from estates.viewsets import EstateSnippetViewSet
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -27,7 +29,9 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from archives import admin_urls, services
+from archives.admin.bulk_actions import AssignStewardBulkAction
 from archives.admin.columns import MaskedColumn, OwnersColumn
+from archives.admin.filters import HouseholdFilterSet
 from archives.admin.panels import HouseholdRecordsPanel, PeopleInlinePanel
 from archives.admin.views import (
     ArchiveEditView,
@@ -57,16 +61,18 @@ class HouseholdViewSet(EstateSnippetViewSet):
         OwnersColumn("owners", label=_("owners")),
         Column("people_count", label=_("people"), accessor=lambda h: len(h.people.all())),
         Column("vehicles", label=_("vehicles"), accessor=lambda h: ", ".join(v.plate for v in h.vehicles.all() if v.active)),
+        Column("steward", label=_("steward"), accessor=lambda h: h.steward and (h.steward.get_full_name() or h.steward.username)),
         "updated_at",
     ]
-    list_filter = ["house__building__estate", "house__building", "house__status"]
+    # By building and unit, by steward and "my households" (see archives.admin.filters).
+    filterset_class = HouseholdFilterSet
     search_fields = ["house__room", "house__unit", "house__building__name", "people__name", "vehicles__plate"]
     inspect_view_enabled = True
     index_view_class = HouseholdIndexView
     edit_view_class = HouseholdEditView
     inspect_view_class = HouseholdInspectView
     history_view_class = RedirectingHistoryView
-    queryset = Household.objects.select_related("house__building__estate").prefetch_related(
+    queryset = Household.objects.select_related("house__building__estate", "steward").prefetch_related(
         Prefetch("people", queryset=Person.objects.order_by("role", "name")), "vehicles"
     )
     inspect_view_fields = ["house", "notes", "created_at", "updated_at"]
@@ -236,3 +242,18 @@ def register_archives_urls():
 
 
 register_snippet(ArchivesGroup)
+
+hooks.register("register_bulk_action", AssignStewardBulkAction)
+
+
+class _StewardMenuItem(MenuItem):
+    """Shown by role, not by permission: every role that reads households holds the same
+    permissions, but only stewards look after households of their own."""
+
+    def is_shown(self, request):
+        return request.user.groups.filter(name=STEWARD).exists()
+
+
+@hooks.register("register_archives_menu_item")
+def workbench_menu_item():
+    return _StewardMenuItem(_("My households"), reverse("archives_workbench"), icon_name="user", order=0)

@@ -1,6 +1,7 @@
 """The fees admin: the arrears board, bills, payments, chasing steps, fee items and rates (one
 "收费 / Fees" menu group), plus the custom views of fees.views."""
 
+from archives.admin.filters import listing_filterset
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from estates.admin_writes import register_service_writes
@@ -81,7 +82,10 @@ class ArrearsBoardViewSet(EstateSnippetViewSet):
         "next_step", "watch_list", desk_admin.OwnersChangedColumn("owners_changed", label=_("owners changed")),
         "large_account",
     ]
-    list_filter = ["estate", "next_step", "current_step", "watch_list", "large_account", "months"]
+    # The list filters plus the steward's "my households" (archives.admin.filters).
+    filterset_class = listing_filterset(
+        ArrearsCase, ["estate", "next_step", "current_step", "watch_list", "large_account", "months"]
+    )
     search_fields = ["house__room", "house__building__name", "contact_name"]
     list_export = [
         "estate", "house", "contact_name", "contact_mobile", "amount", "months", "oldest_due_date",

@@ -7,6 +7,7 @@ add/edit views are replaced by the intake and the ticket page, so that no write 
 """
 
 import django_filters
+from archives.admin.filters import MyHouseholdsFilter
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.shortcuts import redirect
@@ -54,6 +55,8 @@ class TicketFilterSet(WagtailFilterSet):
     building = django_filters.ModelChoiceFilter(
         label=_("building"), field_name="house__building", queryset=Building.objects.select_related("estate")
     )
+    #: The steward's "my households" (archives.admin.filters).
+    mine = MyHouseholdsFilter("house__household")
 
     class Meta:
         model = Ticket

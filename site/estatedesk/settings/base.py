@@ -30,6 +30,7 @@ PROJECT_APPS = [
     "bulletin",
     "fees",
     "servicedesk",
+    "patrol",
 ]
 
 INSTALLED_APPS = [
@@ -336,3 +337,18 @@ ADMIN_CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [SELF],
     },
 }
+#: Sign-up and satisfaction form posts allowed per client address within the window (s).
+BULLETIN_RATE_LIMIT = (10, 600)
+
+# --- patrol: rectification deadline of a hazard per severity (hours from when it is reported).
+PATROL_RECTIFY_HOURS = {"high": 24, "medium": 72, "low": 168}
+#: A late hazard goes to the supervisors at its deadline, and to the estate manager this many
+#: hours later.
+PATROL_ESCALATE_MANAGER_AFTER_HOURS = 24
+#: A round started in its window may be finished (late) this many minutes after the window
+#: closes; after that an unfinished round is missed. A round never started is missed at once.
+PATROL_LATE_GRACE_MINUTES = 120
+#: How many past days the round-creation sweep makes up after the task did not run.
+PATROL_CATCH_UP_DAYS = 7
+#: Photo uploads on a round: size limit (bytes) and how many per item.
+PATROL_MAX_PHOTO_BYTES = 5 * 1024 * 1024
