@@ -2,7 +2,6 @@
 
 import pytest
 from django.test import Client
-
 from estates import roles
 from estates.factories import BuildingFactory, EstateFactory, HouseFactory, make_staff
 from notifications.sms import LocmemSmsBackend

@@ -22,7 +22,6 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-
 from estatedesk import cache as reliable_cache
 
 GENERATION_KEY = "bulletin:generation"

@@ -202,8 +202,8 @@ class FaultTolerantMixin:
     def ping(self) -> None:
         """A real round trip that raises when the cache is unavailable (for /healthz)."""
         key = "estatedesk:healthz"
-        getattr(super(), "set")(key, 1, timeout=10)
-        getattr(super(), "get")(key)
+        super().set(key, 1, timeout=10)
+        super().get(key)
 
 
 def _redis_errors() -> tuple[type[BaseException], ...]:

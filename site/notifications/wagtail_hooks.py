@@ -1,9 +1,9 @@
 from django.utils.translation import gettext_lazy as _
+from estates.scoping import EstateScopedViewSetMixin
 from wagtail.admin.ui.tables import DateColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from estates.scoping import EstateScopedViewSetMixin
 from notifications.models import Message
 
 
