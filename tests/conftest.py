@@ -6,6 +6,8 @@ from estates import roles
 from estates.factories import BuildingFactory, EstateFactory, HouseFactory, make_staff
 from notifications.sms import LocmemSmsBackend
 
+from tests.support.redis_server import redis_server  # noqa: F401 (a fixture for every test)
+
 
 @pytest.fixture(autouse=True)
 def _clean_outboxes(settings):

@@ -8,14 +8,11 @@ import time
 import pytest
 from bulletin.factories import EventPageFactory, NoticePageFactory, home_for
 from bulletin.models import EventSignup, NoticePage
-from bulletin.services import notice_index_of
 from django.core.cache import caches
 from estatedesk import cache as reliable_cache
 from estatedesk.models import PendingCacheInvalidation
 from estates import roles
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
-
-from tests.support.redis_server import redis_server  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +20,7 @@ RETRY_AFTER = 0.5
 
 
 @pytest.fixture
-def redis_cache(redis_server, settings, monkeypatch):  # noqa: F811
+def redis_cache(redis_server, settings, monkeypatch):
     settings.CACHES = {
         "default": {
             "BACKEND": "estatedesk.cache.FaultTolerantRedisCache",
