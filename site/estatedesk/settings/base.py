@@ -199,6 +199,8 @@ EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "estatedesk@localhost")
 #: Dotted path of the SMS backend; a real provider plugs in here.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.sms.LogSmsBackend")
+#: Local hour (TIME_ZONE) from which the day's fees sweep runs (estatedesk.sweeps).
+FEES_DAILY_SWEEP_HOUR = int(os.environ.get("FEES_DAILY_SWEEP_HOUR", "9"))
 #: How many times a failed message is retried by the periodic task before it is given up.
 NOTIFICATIONS_MAX_ATTEMPTS = 5
 
