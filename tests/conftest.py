@@ -6,7 +6,8 @@ from estates import roles
 from estates.factories import BuildingFactory, EstateFactory, HouseFactory, make_staff
 from notifications.sms import LocmemSmsBackend
 
-from tests.support.redis_server import redis_server  # noqa: F401 (a fixture for every test)
+from tests.support.installation import populated_sqlite, postgres_databases  # noqa: F401 (fixtures)
+from tests.support.redis_server import redis_server  # noqa: F401 (fixture)
 
 
 @pytest.fixture(autouse=True)
