@@ -8,10 +8,11 @@ import sys
 import time
 from collections import Counter
 
-from tests.support.installation import ROOT, Installation
+from tests.support.installation import ROOT, Installation, operations
 from tests.support.redis_server import free_port
 
 
+@operations
 def test_make_run_prints_the_logins_last_and_each_line_once(populated_sqlite, tmp_path):
     shutil.copytree(populated_sqlite.var, tmp_path / "var")
     installation = Installation(tmp_path)

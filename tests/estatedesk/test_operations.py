@@ -9,7 +9,7 @@ from django.core.management import call_command
 from estates.factories import EstateFactory
 from estates.models import Estate
 
-from tests.support.installation import Installation
+from tests.support.installation import Installation, operations
 
 
 def _copy(installation: Installation, folder) -> Installation:
@@ -17,6 +17,7 @@ def _copy(installation: Installation, folder) -> Installation:
     return Installation(folder, installation.database_url)
 
 
+@operations
 def test_backup_then_restore_into_an_empty_sqlite_installation(populated_sqlite, tmp_path):
     source = _copy(populated_sqlite, tmp_path / "source")
     archive = tmp_path / "backup.tar.gz"

@@ -132,3 +132,11 @@ def populated_sqlite(tmp_path_factory):
     installation.manage("migrate", "--no-input", "-v0")
     assert "populated" in installation.python(POPULATE)
     return installation
+
+
+#: Multi-process operation tests (child installations, consumers, make run) take minutes: they run
+#: once per CI, in its PostgreSQL stage (DATABASE_URL set), or wherever RUN_OPERATION_TESTS=1.
+operations = pytest.mark.skipif(
+    not (postgres_server_url() or os.environ.get("RUN_OPERATION_TESTS") == "1"),
+    reason="multi-process operation test: runs in the PostgreSQL stage of .ci/run (or RUN_OPERATION_TESTS=1)",
+)
