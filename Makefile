@@ -20,13 +20,10 @@ $(VENV)/.installed: requirements/base.txt requirements/production.txt requiremen
 
 install: $(VENV)/.installed
 
-# Migrate, load the demo data once, then serve the site and run the Huey consumer together.
-# Ctrl-C stops both.
+# Migrate, load the demo data once, then serve the site and run the Huey consumer together;
+# the demo logins are printed last, once the server answers. Ctrl-C stops both.
 run: install
-	$(MANAGE) migrate --no-input -v0
-	$(MANAGE) load_demo
-	@echo "Admin: http://127.0.0.1:8000/admin/   Bulletin: http://127.0.0.1:8000/"
-	$(PY) scripts/run_dev.py
+	@$(PY) scripts/run_dev.py
 
 # The test suite on the embedded defaults (SQLite, SqliteHuey in immediate mode).
 test: install
@@ -34,7 +31,7 @@ test: install
 
 # The same suite against PostgreSQL and Redis (see .ci/run for starting them).
 test-postgres: install
-	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PYTEST) -m "not e2e" -n 2 $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) REDIS_TEST_URL=$(REDIS_TEST_URL) $(PYTEST) -m "not e2e" -n 2 $(PYTEST_ARGS)
 
 # Browser journeys: Playwright driving Debian's Chromium (/usr/bin/chromium) on a live server.
 e2e: install

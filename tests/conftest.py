@@ -6,6 +6,9 @@ from estates import roles
 from estates.factories import BuildingFactory, EstateFactory, HouseFactory, make_staff
 from notifications.sms import LocmemSmsBackend
 
+from tests.support.installation import populated_sqlite, postgres_databases  # noqa: F401 (fixtures)
+from tests.support.redis_server import redis_server  # noqa: F401 (fixture)
+
 
 @pytest.fixture(autouse=True)
 def _clean_outboxes(settings):
@@ -76,9 +79,23 @@ def clerk_b(make_user, estate_b):
     return make_user(roles.CLERK, [estate_b], username="clerk_b")
 
 
+def clear_own_cache_keys() -> None:
+    """Empty this process's cache: the local one entirely, a shared Redis only under this
+    process's key prefix (never FLUSHDB: other workers and other runs use the same database)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    from django.core.cache import cache
-
-    cache.clear()
+    clear_own_cache_keys()
     yield

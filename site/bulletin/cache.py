@@ -22,6 +22,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from estatedesk import cache as reliable_cache
 
 GENERATION_KEY = "bulletin:generation"
 HEADER = "X-Bulletin-Cache"
@@ -45,11 +46,19 @@ def _bump() -> None:
         cache.add(GENERATION_KEY, 1, timeout=None) or cache.incr(GENERATION_KEY)
 
 
+# With the cache unreachable, the bump is recorded and applied when it is back (estatedesk.cache).
+reliable_cache.register_invalidator("bulletin", _bump)
+
+
+def _invalidate_reliably() -> None:
+    reliable_cache.invalidate("bulletin")
+
+
 def invalidate() -> None:
     """Every cached bulletin page becomes stale. Bumped now and again after the commit, so a
     request that rendered the old content in between cannot keep it."""
-    _bump()
-    transaction.on_commit(_bump)
+    _invalidate_reliably()
+    transaction.on_commit(_invalidate_reliably)
 
 
 def _request_is_cacheable(request) -> bool:

@@ -1,7 +1,15 @@
-"""/healthz: 200 when the database and the task queue answer, 503 otherwise."""
+"""/healthz for load balancers and orchestrators.
+
+- database or task queue unreachable → 503 ("unavailable"): this node cannot do its work;
+- cache unreachable → 200 ("degraded"): the site works from the database, slower (the cache is an
+  optimisation, see estatedesk.cache), so the node must stay in rotation.
+Served over plain HTTP in production too (``SECURE_REDIRECT_EXEMPT``): internal checks do not
+speak TLS.
+"""
 
 import logging
 
+from django.core.cache import caches
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -29,8 +37,26 @@ def _queue_ok() -> bool:
         return False
 
 
+def _cache_ok() -> bool:
+    cache = caches["default"]
+    try:
+        if hasattr(cache, "ping"):
+            cache.ping()  # bypasses the fault tolerance: a real round trip
+        else:
+            cache.set("estatedesk:healthz", 1, timeout=10)
+        return True
+    except Exception as exc:
+        logger.warning("health check: cache unavailable (%s)", exc)
+        return False
+
+
 @never_cache
 def healthz(request):
-    checks = {"database": _database_ok(), "queue": _queue_ok()}
-    status = 200 if all(checks.values()) else 503
-    return JsonResponse({"status": "ok" if status == 200 else "unavailable", **checks}, status=status)
+    checks = {"database": _database_ok(), "queue": _queue_ok(), "cache": _cache_ok()}
+    if not (checks["database"] and checks["queue"]):
+        status, label = 503, "unavailable"
+    elif not checks["cache"]:
+        status, label = 200, "degraded"
+    else:
+        status, label = 200, "ok"
+    return JsonResponse({"status": label, **checks}, status=status)

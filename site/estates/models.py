@@ -7,6 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+class EstateManager(models.Manager):
+    def get_by_natural_key(self, code):
+        # dumpdata --natural-foreign --natural-primary writes estates by code; loaddata reads
+        # them back through this.
+        return self.get(code=code)
+
+
 class Estate(models.Model):
     name = models.CharField(_("name"), max_length=100)
     code = models.SlugField(
@@ -18,6 +25,8 @@ class Estate(models.Model):
         _("managed floor area (m²)"), max_digits=12, decimal_places=2, default=0,
         validators=[MinValueValidator(0)],
     )
+
+    objects = EstateManager()
 
     #: Estate-scoped models name the path from themselves to their estate (see estates.scoping).
     estate_lookup = "pk"

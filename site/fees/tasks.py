@@ -2,10 +2,12 @@
 
 - ``issue_monthly_bills``: on the 1st of each month, every estate's bills for the month (a
   second run adds nothing); the daily sweep also issues them if that run was lost.
-- ``daily_arrears_sweep``: every morning, refresh the arrears cases, record the reminders due
-  and send what is recorded but not sent yet (including what a killed run left behind).
 - ``watch_list_sweep``: every half hour, tell the desk when a watched house has a new owner
   (fees.watch; the daily sweep runs it too).
+- ``sweep_all``: every morning (09:00 local), refresh the arrears cases, record the reminders due
+  and send what is recorded but not sent yet (including what a killed run left behind). It is run
+  by the frequent sweep of ``estatedesk.sweeps`` once its hour has passed and no run finished
+  today, so a killed run is made up within minutes.
 """
 
 import logging
@@ -58,14 +60,12 @@ def sweep_all(today=None) -> dict:
     return totals
 
 
-@db_periodic_task(crontab(hour="9", minute="0"))
-def daily_arrears_sweep() -> dict:
-    return sweep_all()
-
-
 @db_task()
-def sweep_now() -> dict:
-    return sweep_all()
+def daily_arrears_sweep() -> dict:
+    """The day's sweep on demand, recorded as the day's run (see estatedesk.sweeps)."""
+    from estatedesk.sweeps import run_fees_daily
+
+    return run_fees_daily()
 
 
 @db_periodic_task(crontab(minute="*/30"))

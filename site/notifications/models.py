@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Channel(models.TextChoices):
@@ -12,9 +13,14 @@ class Channel(models.TextChoices):
 class Message(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
+        #: Claimed by one worker and being handed to the provider (see notifications.services).
+        SENDING = "sending", pgettext_lazy("message status", "sending")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
         GIVEN_UP = "given_up", _("given up")
+        #: The worker stopped while handing it over: it may have gone out. A person checks it
+        #: with the provider; it is never resent automatically.
+        UNCERTAIN = "uncertain", _("to check: outcome unknown")
 
     #: The idempotency key: whoever sends names the event, e.g. "loan-overdue:42:2026-11-22".
     key = models.CharField(_("key"), max_length=200, unique=True)
@@ -25,6 +31,7 @@ class Message(models.Model):
     body = models.TextField(_("text"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     last_error = models.TextField(_("reason of the last failure"), blank=True)
     estate = models.ForeignKey(
         "estates.Estate", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("estate")

@@ -1,9 +1,15 @@
 """notify(): the one way the product reaches people.
 
-A message is recorded under its idempotency key *before* it is sent and marked sent after, so:
+A message is recorded under its idempotency key *before* it is sent, then *claimed* by exactly
+one worker before it is handed to the provider, and marked sent after, so that with any number of
+workers:
 - the same key never sends twice, even when a task that calls notify() runs again;
-- a worker killed between recording and sending leaves a pending message, which the retry task
-  sends later (at-least-once for that narrow window, never a silent loss);
+- the claim is a conditional UPDATE (pending/failed → sending): of two workers (or a worker and
+  the retry sweep) only one sees its update change the row; the other sends nothing;
+- a worker killed after recording but before claiming leaves a pending message, which the next
+  notify() of the same key or the retry sweep claims and sends;
+- a worker killed after claiming leaves a message "sending" whose outcome is unknown (the provider
+  may have sent it): the retry sweep marks it *uncertain* for a person to check, never resends it;
 - a failed send is kept with its reason and retried a bounded number of times.
 """
 
@@ -14,8 +20,10 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from notifications.models import Channel, Message
 from notifications.sms import get_sms_backend
@@ -40,6 +48,9 @@ def notify(
         raise ValueError(f"unknown channel {channel!r}")
     existing = Message.objects.filter(key=key).first()
     if existing is not None:
+        if existing.status == Message.Status.PENDING:
+            # Recorded by a run that stopped before sending it: claimed, so sent at most once.
+            deliver(existing)
         return existing
     subject, body = render_message(template=template, context=context, channel=channel, language=language)
     try:
@@ -55,9 +66,27 @@ def notify(
     return message
 
 
+def _claim(message: Message) -> bool:
+    """pending/failed → sending, atomically; True when this worker won the message."""
+    now = timezone.now()
+    won = Message.objects.filter(
+        pk=message.pk, status__in=(Message.Status.PENDING, Message.Status.FAILED)
+    ).update(status=Message.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if won:
+        message.refresh_from_db(fields=["status", "claimed_at", "attempts"])
+    return bool(won)
+
+
 def deliver(message: Message) -> Message:
-    """Try to send a recorded message once; record the outcome."""
-    message.attempts += 1
+    """Claim a recorded message, send it once, record the outcome. A message another worker
+    claimed (or already sent) is left alone and returned as it is in the database."""
+    if not _claim(message):
+        message.refresh_from_db()
+        return message
+    return _send_claimed(message)
+
+
+def _send_claimed(message: Message) -> Message:
     try:
         if message.channel == Channel.EMAIL:
             send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient])
@@ -73,18 +102,39 @@ def deliver(message: Message) -> Message:
         message.status = Message.Status.SENT
         message.sent_at = timezone.now()
         message.last_error = ""
-    message.save(update_fields=["attempts", "status", "last_error", "sent_at"])
+    # Only the claim's owner writes the outcome, and only over its own claim.
+    Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
+        status=message.status, sent_at=message.sent_at, last_error=message.last_error
+    )
     return message
 
 
-def retry_unsent(*, stale_after_minutes: int = 5) -> int:
-    """Send again what failed, and what was recorded but never sent (its worker died)."""
+def mark_uncertain(*, stale_after_minutes: int) -> int:
+    """Messages claimed longer ago than any send takes: their worker died while handing them
+    over. They may have gone out, so they are marked for a person to check, not resent."""
+    cutoff = timezone.now() - timezone.timedelta(minutes=stale_after_minutes)
+    stale = Message.objects.filter(status=Message.Status.SENDING, claimed_at__lt=cutoff)
+    count = stale.update(
+        status=Message.Status.UNCERTAIN,
+        last_error=gettext("The worker stopped while sending: check with the provider whether it was sent."),
+    )
+    if count:
+        logger.warning("%d message(s) marked uncertain: their worker stopped while sending", count)
+    return count
+
+
+def retry_unsent(*, stale_after_minutes: int = 5, in_flight_minutes: int = 10) -> int:
+    """Send again what failed, and what was recorded but never claimed (its worker died); mark
+    what was claimed but never finished as uncertain. Each message is claimed before it is sent,
+    so any number of sweeps and workers running at once send it at most once."""
+    mark_uncertain(stale_after_minutes=in_flight_minutes)
     cutoff = timezone.now() - timezone.timedelta(minutes=stale_after_minutes)
     due = Message.objects.filter(status=Message.Status.FAILED) | Message.objects.filter(
         status=Message.Status.PENDING, created_at__lt=cutoff
     )
     count = 0
     for message in due.order_by("created_at")[:500]:
-        deliver(message)
-        count += 1
+        if _claim(message):  # otherwise another worker has it
+            _send_claimed(message)
+            count += 1
     return count

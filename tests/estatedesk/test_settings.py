@@ -69,11 +69,12 @@ def test_redis_url_switches_queue_and_cache(tmp_path):
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "estatedesk.settings.dev",
              "REDIS_URL": "redis://127.0.0.1:6379/5", "ESTATEDESK_VAR_DIR": str(tmp_path)},
     )
-    assert result.stdout.split() == ["huey.RedisHuey", "django.core.cache.backends.redis.RedisCache"], result.stderr
+    # Huey's Redis queue with one scheduler per tick; Django's Redis cache, fault tolerant.
+    assert result.stdout.split() == ["estatedesk.queue.EstatedeskRedisHuey", "estatedesk.cache.FaultTolerantRedisCache"], result.stderr
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     result = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=ROOT / "site", capture_output=True, text=True, timeout=60,
         env={**env, "DJANGO_SETTINGS_MODULE": "estatedesk.settings.dev", "ESTATEDESK_VAR_DIR": str(tmp_path)},
     )
-    assert result.stdout.split()[0] == "huey.SqliteHuey", result.stderr
+    assert result.stdout.split()[0] == "estatedesk.queue.EstatedeskSqliteHuey", result.stderr

@@ -133,36 +133,34 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
 # --- Task queue and cache -------------------------------------------------------------------
+# Periodic tasks (crontab) are read in local time, TIME_ZONE (Asia/Shanghai): Django sets the
+# process time zone from it, and Huey with utc=False schedules by it. Whatever the number of
+# consumers, one of them enqueues each minute's periodic tasks (see estatedesk.queue).
+# The cache is an optimisation, never a dependency: the backends below degrade to "always a miss"
+# when Redis or the folder fails (see estatedesk.cache).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+_HUEY_COMMON = {"name": "estatedesk", "immediate": False, "utc": False,
+                "consumer": {"workers": 2, "worker_type": "thread"}}
 if REDIS_URL:
-    HUEY = {
-        "huey_class": "huey.RedisHuey",
-        "name": "estatedesk",
-        "url": REDIS_URL,
-        "immediate": False,
-        "consumer": {"workers": 2, "worker_type": "thread"},
-    }
+    HUEY = {**_HUEY_COMMON, "huey_class": "estatedesk.queue.EstatedeskRedisHuey", "url": REDIS_URL}
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "estatedesk.cache.FaultTolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "estatedesk",
+            # A Redis that does not answer must cost a second, not a hung request.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    HUEY = {
-        "huey_class": "huey.SqliteHuey",
-        "name": "estatedesk",
-        "filename": str(VAR_DIR / "huey.sqlite3"),
-        "immediate": False,
-        "consumer": {"workers": 2, "worker_type": "thread"},
-    }
+    HUEY = {**_HUEY_COMMON, "huey_class": "estatedesk.queue.EstatedeskSqliteHuey",
+            "filename": str(VAR_DIR / "huey.sqlite3")}
     # A file cache is shared by every process on the machine (web workers and the Huey
     # consumer), so invalidation on publish reaches them all; locmem would not.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "estatedesk.cache.FaultTolerantFileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
@@ -231,6 +229,8 @@ EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "estatedesk@localhost")
 #: Dotted path of the SMS backend; a real provider plugs in here.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.sms.LogSmsBackend")
+#: Local hour (TIME_ZONE) from which the day's fees sweep runs (estatedesk.sweeps).
+FEES_DAILY_SWEEP_HOUR = int(os.environ.get("FEES_DAILY_SWEEP_HOUR", "9"))
 #: How many times a failed message is retried by the periodic task before it is given up.
 NOTIFICATIONS_MAX_ATTEMPTS = 5
 
@@ -265,6 +265,9 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        # A handler of its own (and no propagation), so run_huey adds none and each line of
+        # the consumer is printed once.
+        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 
