@@ -19,7 +19,7 @@ COPY docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
 # collectstatic needs a key at build time only; the real one comes from the environment.
 RUN cd site && SECRET_KEY=build-only python manage.py collectstatic --no-input -v0 \
     && test -f /app/static/staticfiles.json \
-    && useradd --system --home /app estatedesk && mkdir -p /app/var/media && chown -R estatedesk /app/var
+    && useradd --system --home /app estatedesk && mkdir -p /app/var/media /app/var/private && chown -R estatedesk /app/var
 
 USER estatedesk
 EXPOSE 8000
