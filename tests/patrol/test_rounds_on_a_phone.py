@@ -161,4 +161,6 @@ def test_photos_are_scoped_to_the_estate(today_round, pump_room, steward_a, stew
     )
     photo = PatrolPhoto.objects.get()
     assert client_for(steward_b).get(reverse("patrol_photo", args=(photo.pk,))).status_code == 404
-    assert not photo.file.url.startswith("/admin/")  # stored under MEDIA; the lead points it at private storage
+    # Private storage: no URL serves the photo; only the scoped view above does.
+    with pytest.raises(ValueError):
+        photo.file.url  # noqa: B018
