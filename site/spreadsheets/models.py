@@ -16,7 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 def stale_after() -> datetime.timedelta:
-    return datetime.timedelta(seconds=getattr(settings, "SPREADSHEETS_STALE_AFTER_SECONDS", 120))
+    """A running job without a heartbeat for this long has lost its worker. Workers beat after
+    every batch (a few seconds apart), so the page says so within a minute."""
+    return datetime.timedelta(seconds=getattr(settings, "SPREADSHEETS_STALE_AFTER_SECONDS", 45))
+
+
+def undo_window() -> datetime.timedelta:
+    return datetime.timedelta(days=getattr(settings, "SPREADSHEETS_UNDO_DAYS", 7))
 
 
 class ImportJob(models.Model):
@@ -28,6 +34,7 @@ class ImportJob(models.Model):
         DONE = "done", _("done")
         FAILED = "failed", _("failed")
         CANCELLED = "cancelled", _("cancelled")
+        UNDONE = "undone", _("undone")
 
     class Mode(models.TextChoices):
         ALL_OR_NOTHING = "all", _("all rows or nothing")
@@ -69,6 +76,19 @@ class ImportJob(models.Model):
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    #: Estate codes the file's valid rows name: the import holds a lock per (archive, estate).
+    estates = models.JSONField(_("estates"), default=list, blank=True)
+    #: Field-level preview: {"changed": [{"row", "record", "fields": [[column, old, new]]}],
+    #: "new": [{"row", "values": [[column, value]]}]}, the first rows of each, masked as the user sees them.
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("undone by"),
+    )
+    #: Counts of the undo: removed, restored, refused; and why each refused record was kept.
+    undo_counts = models.JSONField(_("undo counts"), default=dict, blank=True)
+    undo_refused = models.JSONField(_("records the undo kept"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("spreadsheet import")
@@ -116,3 +136,55 @@ class ImportJob(models.Model):
     @property
     def error_count(self) -> int:
         return int(self.counts.get("invalid", 0))
+
+    @property
+    def written(self) -> int:
+        """Records this job has written so far (committed), whatever its state."""
+        return self.changes.count()
+
+    def undo_until(self) -> datetime.datetime | None:
+        end = self.finished_at or self.heartbeat_at or self.started_at
+        return end + undo_window() if end else None
+
+
+class ImportLock(models.Model):
+    """One import per archive and estate at a time: a row per (archive, estate) held from the
+    confirm until the job is done, failed, cancelled or undone. The unique key is the lock, so
+    two confirms racing on two processes cannot both hold it, on SQLite or PostgreSQL."""
+
+    key = models.CharField(max_length=150, unique=True)
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="locks")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("import lock")
+        verbose_name_plural = _("import locks")
+
+    def __str__(self):
+        return self.key
+
+
+class ImportChange(models.Model):
+    """A record an import created or changed, committed with the record itself: what the undo
+    removes or puts back, and what it compares to refuse records changed after the import."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        CHANGED = "changed", _("changed")
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="changes")
+    model = models.CharField(max_length=100)  # "app_label.model_name"
+    object_id = models.PositiveBigIntegerField()
+    action = models.CharField(max_length=10, choices=Action.choices)
+    #: Field name → value before the import (changed records), as ``Field.value_to_string``.
+    before = models.JSONField(default=dict, blank=True)
+    #: Field name → value the import left, for every field the undo would touch or compare.
+    after = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("imported record")
+        verbose_name_plural = _("imported records")
+        indexes = [models.Index(fields=["job", "id"])]
+
+    def __str__(self):
+        return f"{self.model}#{self.object_id} {self.action}"

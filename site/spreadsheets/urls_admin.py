@@ -15,5 +15,6 @@ urlpatterns = [
     path("jobs/<int:pk>/confirm/", views.job_confirm, name="job_confirm"),
     path("jobs/<int:pk>/restart/", views.job_restart, name="job_restart"),
     path("jobs/<int:pk>/cancel/", views.job_cancel, name="job_cancel"),
+    path("jobs/<int:pk>/undo/", views.job_undo, name="job_undo"),
     path("jobs/<int:pk>/failed-rows.xlsx", views.failed_rows_view, name="failed_rows"),
 ]

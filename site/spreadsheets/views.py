@@ -23,7 +23,7 @@ from estates.personal_data import log_personal_data_access
 from estates.scoping import is_estate_scoped, scope_queryset
 from wagtail.permissions import policy_registry
 
-from spreadsheets import services, writing
+from spreadsheets import services, states, writing
 from spreadsheets.models import ImportJob
 from spreadsheets.registry import Bridge, get_bridge
 from spreadsheets.resources.base import user_context
@@ -181,7 +181,8 @@ def import_view(request, key: str):
 
 def _job_for(request, pk: int) -> ImportJob:
     job = get_object_or_404(ImportJob, pk=pk)
-    if job.user_id != request.user.pk and not request.user.is_superuser:
+    # The uploader, or a supervisor of the estates the file names (who may undo it).
+    if not states.may_see(request.user, job):
         raise Http404
     return job
 
@@ -203,6 +204,8 @@ def job_view(request, pk: int):
         mode_choices=ImportJob.Mode.choices,
         time_left=_seconds_text(job.seconds_left()),
         refresh=job.is_running and not job.is_stale,
+        actions=states.available_actions(job, request.user),
+        undo_until=job.undo_until(),
         failed_rows_url=reverse("spreadsheets:failed_rows", args=[job.pk]) if job.failed_rows else "",
         import_again_url=reverse("spreadsheets:import", args=[bridge.key]),
         error=request.GET.get("error", ""),
@@ -223,6 +226,7 @@ def job_progress_json(request, pk: int):
         "time_left": _seconds_text(job.seconds_left()),
         "stale": job.is_stale,
         "running": job.is_running,
+        "written": job.written,
     })
 
 
@@ -243,6 +247,11 @@ def job_restart(request, pk: int):
 @require_POST
 def job_cancel(request, pk: int):
     return _job_action(request, _job_for(request, pk), services.import_job_cancel)
+
+
+@require_POST
+def job_undo(request, pk: int):
+    return _job_action(request, _job_for(request, pk), services.import_job_undo)
 
 
 def _job_action(request, job, action, **kwargs):

@@ -4,7 +4,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-
 from spreadsheets import cells
 from spreadsheets.reading import decode_csv
 from spreadsheets.safety import SpreadsheetError

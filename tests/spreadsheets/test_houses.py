@@ -131,10 +131,9 @@ def test_csv_gb18030_round_trip(client_for, supervisor_a, houses_a, upload):
 
 
 def test_viewset_mixin_attaches_the_resource_declaratively():
-    from wagtail.snippets.views.snippets import SnippetViewSet
-
     from spreadsheets import registry
     from spreadsheets.viewsets import SpreadsheetIndexViewMixin, SpreadsheetViewSetMixin
+    from wagtail.snippets.views.snippets import SnippetViewSet
 
     class BuildingSheetViewSet(SpreadsheetViewSetMixin, SnippetViewSet):
         model = Building
