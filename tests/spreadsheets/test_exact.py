@@ -183,7 +183,8 @@ def test_documents_without_reference_round_trip(client_for, clerk_a, estate_a, u
 def every_archive(estate_a, houses):
     household = HouseholdFactory(house=houses[0], notes=NASTY[4])
     for i, text in enumerate(NASTY):
-        PersonFactory(household=household, name=f"住户{i}", role=Person.Role.FAMILY, notes=text, relationship=text[:30])
+        PersonFactory(household=household, name=f"住户{i}", role=Person.Role.FAMILY, notes=text, relationship=text[:30],
+                      id_number="")
     PersonFactory(household=household, name="马建华", role=Person.Role.OWNER, id_number=resident_id(7))
     PersonFactory(household=household, name="马建华", role=Person.Role.FAMILY, id_number="")
     VehicleFactory(household=household, plate="粤B12345", colour="=白色", parking_space='B1,"023"')

@@ -88,7 +88,7 @@ def test_dead_worker_is_detected_and_restart_does_not_duplicate(client_for, cler
     ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - datetime.timedelta(minutes=10))
     html = client.get(reverse("spreadsheets:job", args=[job.pk])).content.decode()
     assert "继续完成导入" in html and 'data-spreadsheet="undo"' in html and 'http-equiv="refresh"' not in html
-    assert "已写入 5 条记录" in html  # the rows already written
+    assert "已有 5 行写入" in html  # the rows already written
     assert client.get(reverse("spreadsheets:job_progress", args=[job.pk])).json()["stale"]
     client.post(reverse("spreadsheets:job_restart", args=[job.pk]))
     job.refresh_from_db()
