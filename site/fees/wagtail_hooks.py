@@ -3,9 +3,9 @@
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from estates.personal_data import can_view_personal_data, log_personal_data_access, mask_mobile
+from estates.personal_data import mask_mobile
 from estates.scoping import EstateScopedViewSetMixin
-from spreadsheets.safety import escape_cell  # CWE-1236: one rule for every export
+from spreadsheets.writing import WagtailExportMixin  # the one spreadsheet writer
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
@@ -22,25 +22,11 @@ def _house_url(obj):
     return reverse("fees_house", args=[obj.house_id])
 
 
-class SafeExportIndexView(IndexView):
-    """Exports escape formula-like text and mask mobiles for roles without personal data."""
+class SafeExportIndexView(WagtailExportMixin, IndexView):
+    """Exports through the one spreadsheet writer: formula escaping, a BOM for CSV, mobiles
+    masked for roles without personal data and unmasked exports logged."""
 
-    def to_row_dict(self, item):
-        row = super().to_row_dict(item)
-        if "contact_mobile" in row and not can_view_personal_data(self.request.user):
-            row["contact_mobile"] = mask_mobile(row["contact_mobile"])
-        return row
-
-    def preprocess_field_value(self, field, value, export_format):
-        return escape_cell(super().preprocess_field_value(field, value, export_format))
-
-    def as_spreadsheet(self, queryset, spreadsheet_format):
-        if "contact_mobile" in self.list_export and can_view_personal_data(self.request.user):
-            log_personal_data_access(
-                user=self.request.user, fields=["contact_mobile"], action="export",
-                detail=f"{self.model._meta.verbose_name_plural} ({queryset.count()})",
-            )
-        return super().as_spreadsheet(queryset, spreadsheet_format)
+    personal_export_fields = {"contact_mobile": mask_mobile}
 
 
 class ArrearsBoardViewSet(EstateScopedViewSetMixin, SnippetViewSet):

@@ -1,7 +1,13 @@
-"""Writing spreadsheets: exports (.xlsx, .csv), the blank template and the failed-rows file.
+"""Writing spreadsheets: the one writer of every export (.xlsx, .csv) in the product, the blank
+import template and the failed-rows file.
 
-Every text cell that a spreadsheet program would read as a formula (it begins with = + - @, a
-tab or a carriage return) is prefixed with a single quote (CWE-1236).
+- Every text cell that a spreadsheet program would read as a formula (it begins with = + - @,
+  a tab or a carriage return) is prefixed with a single quote (CWE-1236); imports remove it.
+- CSV is UTF-8 with a BOM (Excel in China opens it right) in the Excel dialect (RFC 4180).
+- ``export_response`` masks the personal columns for roles without personal-data access and
+  writes an unmasked export to the personal-data access log: callers hand it raw values.
+Used by the archives' exports (spreadsheets.views), the event sign-ups (bulletin), the KPIs
+(servicedesk) and the fee listings (fees, through ``WagtailExportMixin``).
 """
 
 from __future__ import annotations
@@ -9,10 +15,13 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from estates.personal_data import can_view_personal_data, log_personal_data_access
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -29,6 +38,11 @@ _NATIVE = (int, float, Decimal, datetime.date, datetime.datetime, bool)
 def _cell(value):
     if value is None:
         return None
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        # A spreadsheet cannot hold a time zone: the estate's local time, as on screen.
+        from django.utils import timezone
+
+        value = timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, Decimal):
         return float(value) if value == value.quantize(Decimal("0.01")) else str(value)
     if isinstance(value, _NATIVE):
@@ -47,6 +61,61 @@ def xlsx_bytes(headers: list[str], rows: Iterable[list], *, title: str) -> bytes
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def export_response(
+    *,
+    fmt: str,
+    headers: list[str],
+    rows: Iterable[list],
+    filename: str,
+    title: str = "Sheet1",
+    user=None,
+    personal: dict[int, Callable] | None = None,
+    log: dict | None = None,
+) -> HttpResponse:
+    """An export as a download. ``personal``: column index → mask function; those columns are
+    masked unless ``user`` may view personal data, in which case the export is logged with
+    ``log`` (keyword arguments of ``log_personal_data_access``: fields, detail, obj, estate)."""
+    personal = personal or {}
+    if personal:
+        if user is not None and can_view_personal_data(user):
+            log_personal_data_access(user=user, action="export", **(log or {}))
+        else:
+            rows = ([personal[i](v) if i in personal and v else v for i, v in enumerate(row)] for row in rows)
+    if fmt == "xlsx":
+        data, content_type = xlsx_bytes(headers, rows, title=title), XLSX_TYPE
+    elif fmt == "csv":
+        data, content_type = csv_bytes(headers, rows), CSV_TYPE
+    else:
+        raise ValueError(fmt)
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, f"{filename}.{fmt}")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class WagtailExportMixin:
+    """For a Wagtail listing view with ``list_export``: its "Download XLSX/CSV" go through
+    ``export_response``. ``personal_export_fields``: field name → mask function."""
+
+    personal_export_fields: dict[str, Callable] = {}
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        fields = list(self.list_export)
+        headers = [self.get_heading(queryset, name) for name in fields]
+        personal = {i: self.personal_export_fields[name] for i, name in enumerate(fields) if name in self.personal_export_fields}
+
+        def rows():
+            for item in queryset:
+                row = self.to_row_dict(item)
+                yield [self.preprocess_field_value(name, row[name], spreadsheet_format) for name in fields]
+
+        return export_response(
+            fmt=spreadsheet_format, headers=headers, rows=rows(), filename=self.get_filename(), user=self.request.user,
+            personal=personal, log={"fields": [n for n in fields if n in self.personal_export_fields],
+                                    "detail": str(self.model._meta.verbose_name_plural)},
+        )
 
 
 def csv_bytes(headers: list[str], rows: Iterable[list]) -> bytes:
