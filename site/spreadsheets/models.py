@@ -188,3 +188,55 @@ class ImportChange(models.Model):
 
     def __str__(self):
         return f"{self.model}#{self.object_id} {self.action}"
+
+
+class ExportJob(models.Model):
+    """An export of more rows than SPREADSHEETS_EXPORT_THRESHOLD, written by a Huey worker so no
+    request holds a web worker for long; the user follows its progress and downloads the file."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("exporting")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    target = models.CharField(_("archive"), max_length=100)
+    fmt = models.CharField(_("format"), max_length=10)
+    #: The listing's query string (filters, search, order) the export applies.
+    query = models.TextField(_("query"), blank=True)
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    done = models.PositiveIntegerField(_("rows done"), default=0)
+    file = models.FileField(_("file"), upload_to="spreadsheets/exports/%Y/%m/", max_length=255, blank=True)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("spreadsheet export")
+        verbose_name_plural = _("spreadsheet exports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.filename or f"export #{self.pk}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def is_stale(self) -> bool:
+        last = self.heartbeat_at or self.created_at
+        return self.is_running and last is not None and timezone.now() - last > stale_after()
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(100, int(self.done * 100 / self.total)) if self.total else 0

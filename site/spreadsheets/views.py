@@ -15,18 +15,15 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequ
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from estates.personal_data import log_personal_data_access
 from estates.scoping import is_estate_scoped, scope_queryset
 from wagtail.permissions import policy_registry
 
-from spreadsheets import services, states, writing
-from spreadsheets.models import ImportJob
+from spreadsheets import exports, services, states, writing
+from spreadsheets.models import ExportJob, ImportJob
 from spreadsheets.registry import Bridge, get_bridge
-from spreadsheets.resources.base import user_context
 
 
 def _policy(bridge: Bridge):
@@ -95,27 +92,39 @@ def export_view(request, key: str):
     fmt = request.GET.get("format", "xlsx")
     if fmt not in ("xlsx", "csv"):
         return HttpResponseBadRequest(_("Choose xlsx or csv."))
-    resource = bridge.get_resource()
-    queryset = resource.export_queryset(listing_queryset(bridge, request))
-    ctx = user_context(request.user, bridge.model)
-    masked = not ctx.can_view_personal
-    headers = [column.header for _name, column in resource.columns()]
-    rows = (resource.export_values(obj, masked=masked) for obj in queryset.iterator(chunk_size=2000))
-    if fmt == "xlsx":
-        data = writing.xlsx_bytes(headers, rows, title=bridge.verbose_name_plural)
-        content_type = writing.XLSX_TYPE
-    else:
-        data = writing.csv_bytes(headers, rows)
-        content_type = writing.CSV_TYPE
-    personal = resource.personal_columns()
-    if personal and not masked:
-        log_personal_data_access(
-            user=request.user, action="export",
-            fields=[resource.column(n).header for n in personal],
-            detail=_("Spreadsheet export of %(what)s (%(n)s rows)") % {"what": bridge.verbose_name_plural, "n": queryset.count()},
-        )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return _download(data, _filename(bridge, stamp, fmt), content_type)
+    queryset = listing_queryset(bridge, request)
+    total = queryset.count()
+    if total > exports.export_threshold():
+        job = exports.export_job_create(bridge=bridge, fmt=fmt, query=request.META.get("QUERY_STRING", ""),
+                                        total=total, by=request.user)
+        return redirect("spreadsheets:export_job", pk=job.pk)
+    parts = exports.export_parts(bridge, queryset, request.user)
+    return writing.export_response(fmt=fmt, filename=exports.filename_for(bridge), **parts)
+
+
+def _export_job_for(request, pk: int) -> ExportJob:
+    job = get_object_or_404(ExportJob, pk=pk)
+    if job.user_id != request.user.pk:
+        raise Http404
+    return job
+
+
+def export_job_view(request, pk: int):
+    job = _export_job_for(request, pk)
+    bridge = get_bridge(job.target)
+    context = _base_context(request, bridge, _("Export of %(what)s") % {"what": bridge.verbose_name_plural})
+    context.update(job=job, refresh=job.is_running and not job.is_stale)
+    return TemplateResponse(request, "spreadsheets/export_job.html", context)
+
+
+def export_job_download(request, pk: int):
+    job = _export_job_for(request, pk)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404
+    content_type = writing.XLSX_TYPE if job.fmt == "xlsx" else writing.CSV_TYPE
+    response = FileResponse(job.file.open("rb"), content_type=content_type, as_attachment=True, filename=job.filename)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class UploadForm(forms.Form):

@@ -63,20 +63,20 @@ def xlsx_bytes(headers: list[str], rows: Iterable[list], *, title: str) -> bytes
     return buffer.getvalue()
 
 
-def export_response(
+def export_bytes(
     *,
     fmt: str,
     headers: list[str],
     rows: Iterable[list],
-    filename: str,
     title: str = "Sheet1",
     user=None,
     personal: dict[int, Callable] | None = None,
     log: dict | None = None,
-) -> HttpResponse:
-    """An export as a download. ``personal``: column index → mask function; those columns are
-    masked unless ``user`` may view personal data, in which case the export is logged with
-    ``log`` (keyword arguments of ``log_personal_data_access``: fields, detail, obj, estate)."""
+) -> tuple[bytes, str]:
+    """(file content, content type) of an export. ``personal``: column index → mask function;
+    those columns are masked unless ``user`` may view personal data, in which case the export is
+    logged with ``log`` (keyword arguments of ``log_personal_data_access``: fields, detail,
+    obj, estate)."""
     personal = personal or {}
     if personal:
         if user is not None and can_view_personal_data(user):
@@ -84,15 +84,23 @@ def export_response(
         else:
             rows = ([personal[i](v) if i in personal and v else v for i, v in enumerate(row)] for row in rows)
     if fmt == "xlsx":
-        data, content_type = xlsx_bytes(headers, rows, title=title), XLSX_TYPE
-    elif fmt == "csv":
-        data, content_type = csv_bytes(headers, rows), CSV_TYPE
-    else:
-        raise ValueError(fmt)
+        return xlsx_bytes(headers, rows, title=title), XLSX_TYPE
+    if fmt == "csv":
+        return csv_bytes(headers, rows), CSV_TYPE
+    raise ValueError(fmt)
+
+
+def download(data: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, f"{filename}.{fmt}")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def export_response(*, fmt: str, filename: str, **kwargs) -> HttpResponse:
+    """An export as a download (see ``export_bytes``); ``filename`` without the extension."""
+    data, content_type = export_bytes(fmt=fmt, **kwargs)
+    return download(data, f"{filename}.{fmt}", content_type)
 
 
 class WagtailExportMixin:
