@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+import django_filters
 from django.db.models import Prefetch, Q
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -17,6 +18,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, Panel
 from wagtail.admin.ui.tables import Column
@@ -25,7 +27,8 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from archives import views
+from archives import documents_sync, views
+from archives.panels import DocumentsOutOfStepPanel
 from archives.forms import HouseholdForm, KeyForm, PersonForm
 from archives.models import Document, Household, Key, Person, Vehicle
 from archives.privacy import log_listed, log_shown, shown
@@ -427,6 +430,20 @@ class DocumentInspectView(HistoryButtonMixin, snippet_views.InspectView):
                            self.object.file.name.rsplit("/", 1)[-1])
 
 
+class DocumentFilterSet(WagtailFilterSet):
+    """The listing's filters, with "electronic and paper in step" (archives.documents_sync)."""
+
+    sync = django_filters.ChoiceFilter(label=_("electronic and paper copies"), choices=documents_sync.CHOICES,
+                                       method="filter_sync")
+
+    class Meta:
+        model = Document
+        fields = ["estate", "category", "year", "confidentiality", "is_out"]
+
+    def filter_sync(self, queryset, name, value):
+        return documents_sync.filter_documents(queryset, value)
+
+
 class DocumentViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     model = Document
     icon = "doc-full"
@@ -436,7 +453,7 @@ class DocumentViewSet(EstateScopedViewSetMixin, SnippetViewSet):
         Column("paper", label=_("paper copy"), accessor=lambda d: " / ".join(p for p in (d.cabinet, d.box) if p)),
         "is_out", Column("household", label=_("household"), accessor="household"), "estate",
     ]
-    list_filter = ["estate", "category", "year", "confidentiality", "is_out"]
+    filterset_class = DocumentFilterSet
     search_fields = ["title", "reference", "cabinet", "box", "household__house__room", "notes"]
     search_backend_name = None
     list_per_page = 50
@@ -499,3 +516,9 @@ def register_archives_urls():
 
 
 register_snippet(ArchivesGroup)
+
+
+@hooks.register("construct_homepage_panels")
+def add_documents_out_of_step_panel(request, panels):
+    if request.user.has_perm("archives.view_document") or request.user.has_perm("archives.change_document"):
+        panels.append(DocumentsOutOfStepPanel(request.user))

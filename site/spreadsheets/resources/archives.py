@@ -6,6 +6,7 @@ plate; a key (estate code, tag code); a document (estate code, reference number)
 
 from __future__ import annotations
 
+from archives import documents_sync
 from archives.models import Document, Household, Key, Person, Vehicle
 from archives.validators import normalize_id_number, normalize_plate
 from django.db.models import QuerySet
@@ -275,6 +276,9 @@ class DocumentResource(SpreadsheetResource):
     confidentiality = Column("confidentiality", _label(Document, "confidentiality"),
                              cells.ChoiceWidget(Document.Confidentiality.choices))
     notes = Column("notes", _label(Document, "notes"))
+    #: Export only: whether the electronic file and the paper copy are in step (ignored on import).
+    sync = Column(None, gettext_lazy("electronic and paper copies"), readonly=True,
+                  help_text=gettext_lazy("Filled in by the export; ignored on import."))
 
     #: By reference number; a document without one (the model allows it) by year, category and
     #: title among the documents without a reference (see ``key_of``).
@@ -284,8 +288,11 @@ class DocumentResource(SpreadsheetResource):
     class Meta:
         model = Document
         fields = ("estate", "reference", "title", "category", "year", "building", "unit", "room", "cabinet", "box",
-                  "confidentiality", "notes")
+                  "confidentiality", "notes", "sync")
         import_id_fields = ("estate", "reference")
+
+    def dehydrate_sync(self, document):
+        return documents_sync.label_of(document)
 
     def key_of(self, values):
         estate = norm(cells.text_of(values.get("estate")))
