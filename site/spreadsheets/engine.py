@@ -26,8 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from spreadsheets import cells, headers
-from spreadsheets.reading import HEADER_SEARCH_ROWS
+from spreadsheets import cells
+from spreadsheets.headers import locate_header, unknown_columns_warning
 from spreadsheets.resources.base import (
     ImportContext,
     Row,
@@ -37,7 +37,6 @@ from spreadsheets.resources.base import (
     pending_parents,
     remember_loaded,  # noqa: F401 - re-exported for resources
 )
-from spreadsheets.safety import SpreadsheetError
 
 #: Errors kept for the preview (the failed-rows file has them all).
 MAX_ERRORS = 500
@@ -72,77 +71,6 @@ class CheckResult:
     def add_error(self, row_number: int, column: str | None, message: str) -> None:
         if len(self.errors) < MAX_ERRORS:
             self.errors.append({"row": row_number, "column": column or "", "message": str(message)})
-
-
-def header_aliases(resource: SpreadsheetResource) -> dict[str, str]:
-    """Cleaned header text → column name: the header in Chinese and English, the field name,
-    the column's own aliases and the synonyms every import shares (``spreadsheets.headers``)."""
-    from django.utils import translation
-
-    aliases = {}
-    for name, column in resource.columns():
-        for alias in (name, *column.aliases, *headers.synonyms_for(name)):
-            aliases[headers.clean_header(alias)] = name
-        for language in ("en", "zh-hans", translation.get_language()):
-            with translation.override(language):
-                aliases[headers.clean_header(str(column.column_name))] = name
-    return aliases
-
-
-_clean_header = headers.clean_header
-
-
-def locate_header(rows: Iterable[tuple], resource: SpreadsheetResource):
-    """Find the header row among the first rows; return (row number, {index: column name},
-    unknown headers, the rest of the row iterator). Raise SpreadsheetError when it is not there."""
-    aliases = header_aliases(resource)
-    iterator = iter(rows)
-    best = None
-    seen = 0
-    for number, row in enumerate(iterator, start=1):
-        mapped = {i: aliases[_clean_header(v)] for i, v in enumerate(row) if _clean_header(v) in aliases}
-        if mapped and (best is None or len(mapped) > len(best[1])):
-            best = (number, mapped, row)
-        # The header is the first row that names the required columns; stop there.
-        required = {n for n, c in resource.columns() if c.required}
-        if mapped and required <= set(mapped.values()):
-            best = (number, mapped, row)
-            break
-        seen += 1
-        if seen >= HEADER_SEARCH_ROWS:
-            break
-    expected = "、".join(c.header for _n, c in resource.columns())
-    if best is None:
-        raise SpreadsheetError(
-            _("No header row was found in the first %(n)s rows. Row 1 (or the row under a title) must name the "
-              "columns: %(columns)s. Download the template to see them.") % {"n": HEADER_SEARCH_ROWS, "columns": expected}
-        )
-    number, mapped, header = best
-    missing = [c.header for n, c in resource.columns() if c.required and n not in mapped.values()]
-    if missing:
-        raise SpreadsheetError(
-            _("The header row (row %(row)s) lacks the required columns: %(missing)s.")
-            % {"row": number, "missing": "、".join(missing)}
-        )
-    duplicates = [resource.column(n).header for n in set(mapped.values()) if list(mapped.values()).count(n) > 1]
-    if duplicates:
-        raise SpreadsheetError(
-            _("The header row (row %(row)s) names these columns twice: %(columns)s.")
-            % {"row": number, "columns": "、".join(duplicates)}
-        )
-    unknown = [cells.text_of(v) for i, v in enumerate(header) if i not in mapped and cells.text_of(v)]
-    return number, mapped, unknown, [cells.text_of(v) for v in header], iterator
-
-
-def unknown_columns_warning(unknown: list[str], resource: SpreadsheetResource) -> str:
-    """"These columns are not known…", with a "did you mean" hint for each close to a known one."""
-    known = header_aliases(resource)
-    labels = {name: column.header for name, column in resource.columns()}
-    parts = []
-    for text in unknown:
-        hint = headers.did_you_mean(text, known, labels)
-        parts.append(_("%(column)s (did you mean “%(hint)s”?)") % {"column": text, "hint": hint} if hint else text)
-    return _("These columns are not known and were ignored: %(columns)s.") % {"columns": "、".join(parts)}
 
 
 @contextmanager

@@ -11,6 +11,17 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from spreadsheets import cells
+from spreadsheets.reading import HEADER_SEARCH_ROWS
+from spreadsheets.safety import SpreadsheetError
+
+if TYPE_CHECKING:
+    from spreadsheets.resources.base import SpreadsheetResource
 
 #: Column name → headers staff write for it (compared after ``clean_header``).
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -39,9 +50,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 
 def clean_header(value) -> str:
     """How headers are compared: text, ``*`` marks (required) removed, NFKC, no spaces, case-folded."""
-    from spreadsheets.cells import text_of
-
-    text = text_of(value).replace("*", "").replace("＊", "")
+    text = cells.text_of(value).replace("*", "").replace("＊", "")
     return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
 
 
@@ -54,3 +63,72 @@ def did_you_mean(unknown: str, known: dict[str, str], labels: dict[str, str]) ->
     close). ``known``: cleaned header → column name; ``labels``: column name → header shown."""
     match = difflib.get_close_matches(clean_header(unknown), list(known), n=1, cutoff=0.6)
     return labels.get(known[match[0]]) if match else None
+
+
+# --- finding the header row of a Resource's file ------------------------------------------------
+def header_aliases(resource: SpreadsheetResource) -> dict[str, str]:
+    """Cleaned header text → column name: the header in Chinese and English, the field name,
+    the column's own aliases and the synonyms every import shares (``spreadsheets.headers``)."""
+    from django.utils import translation
+
+    aliases = {}
+    for name, column in resource.columns():
+        for alias in (name, *column.aliases, *synonyms_for(name)):
+            aliases[clean_header(alias)] = name
+        for language in ("en", "zh-hans", translation.get_language()):
+            with translation.override(language):
+                aliases[clean_header(str(column.column_name))] = name
+    return aliases
+
+
+def locate_header(rows: Iterable[tuple], resource: SpreadsheetResource):
+    """Find the header row among the first rows; return (row number, {index: column name},
+    unknown headers, the rest of the row iterator). Raise SpreadsheetError when it is not there."""
+    aliases = header_aliases(resource)
+    iterator = iter(rows)
+    best = None
+    seen = 0
+    for number, row in enumerate(iterator, start=1):
+        mapped = {i: aliases[clean_header(v)] for i, v in enumerate(row) if clean_header(v) in aliases}
+        if mapped and (best is None or len(mapped) > len(best[1])):
+            best = (number, mapped, row)
+        # The header is the first row that names the required columns; stop there.
+        required = {n for n, c in resource.columns() if c.required}
+        if mapped and required <= set(mapped.values()):
+            best = (number, mapped, row)
+            break
+        seen += 1
+        if seen >= HEADER_SEARCH_ROWS:
+            break
+    expected = "、".join(c.header for _n, c in resource.columns())
+    if best is None:
+        raise SpreadsheetError(
+            _("No header row was found in the first %(n)s rows. Row 1 (or the row under a title) must name the "
+              "columns: %(columns)s. Download the template to see them.") % {"n": HEADER_SEARCH_ROWS, "columns": expected}
+        )
+    number, mapped, header = best
+    missing = [c.header for n, c in resource.columns() if c.required and n not in mapped.values()]
+    if missing:
+        raise SpreadsheetError(
+            _("The header row (row %(row)s) lacks the required columns: %(missing)s.")
+            % {"row": number, "missing": "、".join(missing)}
+        )
+    duplicates = [resource.column(n).header for n in set(mapped.values()) if list(mapped.values()).count(n) > 1]
+    if duplicates:
+        raise SpreadsheetError(
+            _("The header row (row %(row)s) names these columns twice: %(columns)s.")
+            % {"row": number, "columns": "、".join(duplicates)}
+        )
+    unknown = [cells.text_of(v) for i, v in enumerate(header) if i not in mapped and cells.text_of(v)]
+    return number, mapped, unknown, [cells.text_of(v) for v in header], iterator
+
+
+def unknown_columns_warning(unknown: list[str], resource: SpreadsheetResource) -> str:
+    """"These columns are not known…", with a "did you mean" hint for each close to a known one."""
+    known = header_aliases(resource)
+    labels = {name: column.header for name, column in resource.columns()}
+    parts = []
+    for text in unknown:
+        hint = did_you_mean(text, known, labels)
+        parts.append(_("%(column)s (did you mean “%(hint)s”?)") % {"column": text, "hint": hint} if hint else text)
+    return _("These columns are not known and were ignored: %(columns)s.") % {"columns": "、".join(parts)}

@@ -94,8 +94,9 @@ def _release_locks(job: ImportJob) -> None:
 
 
 def _cancel_point(job: ImportJob) -> None:
-    """Stop here (inside the batch's transaction, so the batch rolls back) if the user cancelled."""
-    if ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CANCELLED).exists():
+    """Stop here (inside the batch's transaction, so the batch rolls back) if the user cancelled
+    the job, or undid it while this worker was thought dead."""
+    if ImportJob.objects.filter(pk=job.pk, status__in=(ImportJob.Status.CANCELLED, ImportJob.Status.UNDONE)).exists():
         raise ImportCancelled
 
 
