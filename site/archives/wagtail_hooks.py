@@ -28,9 +28,9 @@ from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from archives import documents_sync, views
-from archives.panels import DocumentsOutOfStepPanel
 from archives.forms import HouseholdForm, KeyForm, PersonForm
 from archives.models import Document, Household, Key, Person, Vehicle
+from archives.panels import DocumentsOutOfStepPanel
 from archives.privacy import log_listed, log_shown, shown
 from archives.validators import normalize_id_number, normalize_plate
 from estates.personal_data import can_view_personal_data, normalize_mobile
