@@ -7,13 +7,16 @@ ed_bench_import, dropped and created again):
   (b) django-import-export's default, row-by-row path (``resource.import_data``) for the same
       Resource, on a 10,000-row slice, scaled to N;
   (c) the floor: openpyxl read-only parse + ``bulk_create_with_history`` of the same rows
-      (households, then people), no validation at all.
+      (households, then people), no validation at all;
+  (d) the export of the N people it wrote, as .xlsx and as .csv, through the one writer
+      (``spreadsheets.exports.export_parts`` + ``writing.export_bytes``, what the export job runs).
 
 Each measurement runs in a fresh process, so its peak memory (max RSS) is its own. Prints rows per
 second, the ratios (a)/(c) and (b)/(a) and the peak memory. Targets: (a) within 1.5x of (c); (a) at
-least 5x faster than (b); peak memory under 500 MB.
+least 5x faster than (b); peak memory under 500 MB; (d) under 300 MB.
 
     .venv/bin/python benchmarks/import_households.py [--rows 100000] [--slice 10000] [--backends sqlite,postgres]
+                                                     [--skip-library]
 """
 
 from __future__ import annotations
@@ -91,23 +94,44 @@ def _user():
 def step_ours(path: str) -> dict:
     from archives.models import Household, Person
     from django.db import transaction
-    from spreadsheets import engine
+    from spreadsheets import engine, services
+    from spreadsheets.models import ImportJob
     from spreadsheets.reading import SheetReader
     from spreadsheets.resources.archives import PersonResource
     from spreadsheets.resources.base import user_context
 
     _clean_archives()
     user = _user()
+    # The undo log is written as in a real import (one ImportChange per record written).
+    job = ImportJob.objects.create(user=user, target="archives.household", original_name="bench.xlsx")
     start = time.perf_counter()
     with open(path, "rb") as fileobj:
         result = engine.check(SheetReader(fileobj, "xlsx").rows(), PersonResource(), user_context(user, Household))
     checked = time.perf_counter()
     assert result.counts["invalid"] == 0, result.errors[:3]
+
+    def record(*, created, changed):
+        services.record_changes(job, created=created, changed=changed)
+
     with transaction.atomic():
-        engine.write(result, Person, user=user, reason="bench.xlsx")
+        engine.write(result, Person, user=user, reason="bench.xlsx", on_saved=record)
     seconds = time.perf_counter() - start
     assert Person.objects.count() == result.counts["new"] == Person.history.count()
     return {"seconds": seconds, "check_seconds": checked - start, "rows": result.total}
+
+
+def step_export(fmt: str) -> dict:
+    from archives.models import Household, Person
+    from spreadsheets import exports, writing
+    from spreadsheets.registry import Bridge
+    from spreadsheets.resources.archives import PersonResource
+
+    bridge = Bridge(model=Household, resource=PersonResource)
+    start = time.perf_counter()
+    parts = exports.export_parts(bridge, Household.objects.all(), _user())
+    data, _type = writing.export_bytes(fmt=fmt, **parts)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "rows": Person.objects.count(), "mb": len(data) / 1e6}
 
 
 def step_floor(path: str) -> dict:
@@ -168,7 +192,7 @@ def step_library(path: str) -> dict:
     return {"seconds": seconds, "rows": len(dataset)}
 
 
-STEPS = {"setup": step_setup, "ours": step_ours, "floor": step_floor, "library": step_library}
+STEPS = {"setup": step_setup, "ours": step_ours, "floor": step_floor, "library": step_library, "export": step_export}
 
 
 def child(argv: list[str]) -> None:
@@ -231,6 +255,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--slice", type=int, default=10_000)
     parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument("--skip-library", action="store_true", help="leave out (b), the slowest step")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="estatedesk-bench-import-"))
     full, part = work / "households.xlsx", work / "slice.xlsx"
@@ -254,17 +279,24 @@ def main() -> None:
         print(f"  [{backend}] (c) {floor}", flush=True)
         ours = run_step("ours", url, var, full)
         print(f"  [{backend}] (a) {ours}", flush=True)
-        library = run_step("library", url, var, part)
+        exported = {fmt: run_step("export", url, var, fmt) for fmt in ("xlsx", "csv")}
+        print(f"  [{backend}] (d) {exported}", flush=True)
+        library = None if args.skip_library else run_step("library", url, var, part)
         print(f"  [{backend}] (b) {library}", flush=True)
-        scaled = library["seconds"] * args.rows / library["rows"]
         print(f"\n[{backend}]")
         print(f"  (c) floor  : {floor['seconds']:7.1f} s  {floor['rows'] / floor['seconds']:8.0f} rows/s  peak {floor['peak_mb']:.0f} MB")
         print(f"  (a) ours   : {ours['seconds']:7.1f} s  {ours['rows'] / ours['seconds']:8.0f} rows/s  peak {ours['peak_mb']:.0f} MB"
               f"  (check {ours['check_seconds']:.1f} s)")
-        print(f"  (b) library: {scaled:7.1f} s  {library['rows'] / library['seconds']:8.0f} rows/s  peak {library['peak_mb']:.0f} MB"
-              f"  (measured {library['seconds']:.1f} s on {library['rows']:,} rows)")
+        if library is not None:
+            scaled = library["seconds"] * args.rows / library["rows"]
+            print(f"  (b) library: {scaled:7.1f} s  {library['rows'] / library['seconds']:8.0f} rows/s  peak {library['peak_mb']:.0f} MB"
+                  f"  (measured {library['seconds']:.1f} s on {library['rows']:,} rows)")
+        for fmt, out in exported.items():
+            print(f"  (d) export {fmt:4}: {out['seconds']:6.1f} s  {out['rows'] / out['seconds']:8.0f} rows/s  "
+                  f"{out['mb']:.1f} MB file  peak {out['peak_mb']:.0f} MB  (target < 300 MB)")
         print(f"  (a)/(c) = {ours['seconds'] / floor['seconds']:.2f}  (target <= 1.5)")
-        print(f"  (b)/(a) = {scaled / ours['seconds']:.1f}  (target >= 5)")
+        if library is not None:
+            print(f"  (b)/(a) = {scaled / ours['seconds']:.1f}  (target >= 5)")
         print(f"  peak (a) = {ours['peak_mb']:.0f} MB  (target < 500)", flush=True)
 
 

@@ -31,7 +31,7 @@ from wagtail.snippets.views.snippets import SnippetViewSetGroup
 from archives import admin_urls, services
 from archives.admin.bulk_actions import AssignStewardBulkAction
 from archives.admin.columns import MaskedColumn, OwnersColumn
-from archives.admin.filters import HouseholdFilterSet
+from archives.admin.filters import DocumentFilterSet, HouseholdFilterSet
 from archives.admin.panels import HouseholdRecordsPanel, PeopleInlinePanel
 from archives.admin.views import (
     ArchiveEditView,
@@ -48,6 +48,7 @@ from archives.admin.views import (
 )
 from archives.forms import HouseholdForm, KeyForm, PersonForm
 from archives.models import Document, Household, Key, Person, Vehicle
+from archives.panels import DocumentsOutOfStepPanel
 from archives.services import ARCHIVE_MODELS
 
 
@@ -194,7 +195,7 @@ class DocumentViewSet(EstateSnippetViewSet):
         Column("paper", label=_("paper copy"), accessor=lambda d: " / ".join(p for p in (d.cabinet, d.box) if p)),
         "is_out", Column("household", label=_("household"), accessor="household"), "estate",
     ]
-    list_filter = ["estate", "category", "year", "confidentiality", "is_out"]
+    filterset_class = DocumentFilterSet
     search_fields = ["title", "reference", "cabinet", "box", "household__house__room", "notes"]
     inspect_view_enabled = True
     index_view_class = _index_view()
@@ -257,3 +258,9 @@ class _StewardMenuItem(MenuItem):
 @hooks.register("register_archives_menu_item")
 def workbench_menu_item():
     return _StewardMenuItem(_("My households"), reverse("archives_workbench"), icon_name="user", order=0)
+
+
+@hooks.register("construct_homepage_panels")
+def add_documents_out_of_step_panel(request, panels):
+    if request.user.has_perm("archives.view_document") or request.user.has_perm("archives.change_document"):
+        panels.append(DocumentsOutOfStepPanel(request.user))

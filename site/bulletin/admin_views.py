@@ -4,7 +4,7 @@ targets, and the sign-up export. Scoped to the user's estates (404 for another e
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,17 +65,7 @@ def event_export(request, pk: int, fmt: str):
     event = _event_for(request.user, pk)
     if fmt not in ("xlsx", "csv"):
         raise Http404
-    header, rows = exports.signup_rows(event=event, user=request.user)
-    filename = f"signups-{event.pk}-{timezone.localdate():%Y%m%d}.{fmt}"
-    if fmt == "xlsx":
-        response = HttpResponse(
-            exports.as_xlsx(header, rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        response = HttpResponse(exports.as_csv(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return exports.signup_export(event=event, user=request.user, fmt=fmt)
 
 
 def record_visit(request, pk: int, signup_pk: int):

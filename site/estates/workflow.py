@@ -47,7 +47,8 @@ class Guard:
     """A condition on the record (and the user) with the message shown when it fails."""
 
     test: Callable[..., bool]  # test(obj, user) -> bool
-    message: str
+    #: The refusal; a function of the record when the message names one of its values.
+    message: str | Callable[[object], str]
     code: str = "refused"
     #: True when failing it means "not you" (403) rather than "not now" (400).
     forbidden: bool = False
@@ -147,7 +148,8 @@ class Workflow:
         for guard in row.guards:
             if not guard.test(obj, user):
                 error = ActionForbidden if guard.forbidden else ActionRefused
-                raise error(guard.message, code=guard.code)
+                message = guard.message(obj) if callable(guard.message) else guard.message
+                raise error(message, code=guard.code)
         return row
 
     def allowed(self, obj, user) -> list[str]:

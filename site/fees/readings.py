@@ -1,42 +1,38 @@
 """Meter readings from a spreadsheet (.xlsx or .csv), checked as a whole before anything is stored.
 
-Safety before parsing: a size limit, the extension and the file's first bytes must agree, and an
-.xlsx (a zip) is refused when it has too many members or would unpack to too much (zip bomb).
-openpyxl parses with defusedxml when it is installed (it is: requirements), read-only.
-
-Columns (Chinese or English headings): 小区编码/estate code, 楼栋/building, 单元/unit,
-房号/room, 本期读数/reading, and optionally 上期读数/previous reading (default: the last
-stored reading of that meter).
+The file is read by the one upload reader of the product (``spreadsheets.reading``): the same
+safety checks before parsing (size, extension and magic bytes, zip bombs, defusedxml), the same
+Excel-dialect CSV in UTF-8 or GB18030, the same sheet read without trusting its declared size.
+Headers are matched with the synonyms every import shares (``spreadsheets.headers``): 小区代码,
+小区编码, 小区 or 项目; 楼栋, 楼号 or 栋; 房号, 房间号 or 室; 本期读数; 上期读数 (optional,
+default: the last stored reading of that meter). A title row above the header is skipped.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from estates.models import House
+from spreadsheets.headers import clean_header, did_you_mean, synonyms_for
+from spreadsheets.reading import HEADER_SEARCH_ROWS, SheetReader
+from spreadsheets.safety import SpreadsheetError
 
 from fees.models import FeeItem, MeterReading
 from fees.services import ReadingRow, month_start
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_UNZIPPED = 50 * 1024 * 1024
-MAX_MEMBERS = 200
 MAX_ROWS = 50_000
 
+#: Column name → headers, from the shared synonyms (plus the English headings of the template).
 COLUMNS = {
-    "estate": ("小区编码", "estate code", "estate"),
-    "building": ("楼栋", "building"),
-    "unit": ("单元", "unit"),
-    "room": ("房号", "room", "room number"),
-    "previous": ("上期读数", "previous reading", "previous"),
-    "reading": ("本期读数", "reading", "current reading"),
+    name: (*synonyms_for(name), *extra)
+    for name, extra in (
+        ("estate", ("estate code",)), ("building", ()), ("unit", ()), ("room", ("room number",)),
+        ("previous", ("previous", "上期读数")), ("reading", ("current reading", "本期读数")),
+    )
 }
 REQUIRED = ("estate", "building", "room", "reading")
 COLUMN_LABELS = {
@@ -44,6 +40,7 @@ COLUMN_LABELS = {
     "room": gettext_lazy("room number"), "previous": gettext_lazy("previous reading"),
     "reading": gettext_lazy("reading"),
 }
+_KNOWN = {clean_header(alias): name for name, aliases in COLUMNS.items() for alias in aliases}
 
 
 @dataclass
@@ -65,62 +62,34 @@ def _clean(value) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
-def read_table(name: str, data: bytes) -> list[list[str]]:
-    """The rows of the first sheet (or the CSV) as text, after the safety checks."""
-    if len(data) > MAX_BYTES:
-        raise UploadRefused(_("The file is larger than 5 MB."))
-    lower = name.lower()
-    if lower.endswith(".xlsx"):
-        if not data.startswith(b"PK\x03\x04"):
-            raise UploadRefused(_("This is not a real .xlsx file."))
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                members = archive.infolist()
-                if len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_UNZIPPED:
-                    raise UploadRefused(_("The spreadsheet unpacks to too much data; it was not read."))
-        except zipfile.BadZipFile:
-            raise UploadRefused(_("This is not a real .xlsx file.")) from None
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            sheet = workbook.worksheets[0]
-            rows = []
-            for row in sheet.iter_rows(values_only=True):
-                rows.append([_clean(v) for v in row])
-                if len(rows) > MAX_ROWS + 1:
-                    raise UploadRefused(_("The file has more than 50,000 rows."))
-            workbook.close()
-        except UploadRefused:
-            raise
-        except Exception:
-            raise UploadRefused(_("The spreadsheet could not be read.")) from None
-        return rows
-    if lower.endswith(".csv"):
-        if b"\x00" in data[:4096]:
-            raise UploadRefused(_("This is not a text (CSV) file."))
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = data.decode("gb18030")
-            except UnicodeDecodeError:
-                raise UploadRefused(_("The CSV file must be in UTF-8 or GBK.")) from None
-        rows = [[_clean(v) for v in row] for row in csv.reader(io.StringIO(text))]
-        if len(rows) > MAX_ROWS + 1:
-            raise UploadRefused(_("The file has more than 50,000 rows."))
-        return rows
-    raise UploadRefused(_("Upload an .xlsx or .csv file."))
+def read_table(upload) -> list[list[str]]:
+    """The rows of the first sheet (or the CSV) as text, after the shared safety checks."""
+    rows = []
+    try:
+        for row in SheetReader.open(upload).rows():
+            rows.append([_clean(v) for v in row])
+            if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
+                raise UploadRefused(_("The file has more than 50,000 rows."))
+    except SpreadsheetError as exc:
+        raise UploadRefused(str(exc)) from None
+    return rows
 
 
 def _columns(header: list[str]) -> dict[str, int]:
     found = {}
     for index, title in enumerate(header):
-        key = title.strip().lower()
-        for name, aliases in COLUMNS.items():
-            if key in aliases and name not in found:
-                found[name] = index
+        name = _KNOWN.get(clean_header(title))
+        if name and name not in found:
+            found[name] = index
     return found
+
+
+def _header_row(table: list[list[str]]) -> int:
+    """Index of the header: the first of the first rows naming every required column (else 0)."""
+    for index, row in enumerate(table[:HEADER_SEARCH_ROWS]):
+        if set(REQUIRED) <= set(_columns(row)):
+            return index
+    return 0
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -137,10 +106,16 @@ def parse_readings(*, fee_item: FeeItem, period, table: list[list[str]]) -> tupl
     errors: list[RowError] = []
     if not table:
         return [], [RowError(1, "", _("The file is empty."))]
-    columns = _columns(table[0])
+    start = _header_row(table)
+    columns = _columns(table[start])
     missing = [str(COLUMN_LABELS[c]) for c in REQUIRED if c not in columns]
     if missing:
-        return [], [RowError(1, "", _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})]
+        labels = {name: str(COLUMN_LABELS[name]) for name in COLUMNS}
+        hints = [_("%(column)s (did you mean “%(hint)s”?)") % {"column": title, "hint": hint}
+                 for title in table[start] if title and clean_header(title) not in _KNOWN
+                 for hint in [did_you_mean(title, _KNOWN, labels)] if hint]
+        message = _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)}
+        return [], [RowError(start + 1, "", " ".join([message, *hints]))]
     estate = fee_item.estate
     houses = {
         (building, unit, room): house
@@ -160,7 +135,7 @@ def parse_readings(*, fee_item: FeeItem, period, table: list[list[str]]) -> tupl
         index = columns.get(name)
         return row[index] if index is not None and index < len(row) else ""
 
-    for line, row in enumerate(table[1:], start=2):
+    for line, row in enumerate(table[start + 1:], start=start + 2):
         if not any(row):
             continue
         label = COLUMN_LABELS

@@ -185,7 +185,7 @@ def readings_import(request):
             if not user_can_reach(request.user, fee_item):
                 raise Http404
             try:
-                table = readings.read_table(upload.name, upload.read(readings.MAX_BYTES + 1))
+                table = readings.read_table(upload)
             except readings.UploadRefused as exc:
                 form.add_error("file", str(exc))
             else:

@@ -6,10 +6,10 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from estates.admin_writes import register_service_writes
 from estates.menu import PermissionMenuItem
-from estates.personal_data import can_view_personal_data, mask_mobile
-from estates.personal_views import LogShownObjectMixin, log_export
+from estates.personal_data import mask_mobile
+from estates.personal_views import LogShownObjectMixin
 from estates.viewsets import EstateSnippetViewSet
-from spreadsheets.safety import escape_cell  # CWE-1236: one rule for every export
+from spreadsheets.writing import WagtailExportMixin  # the one spreadsheet writer
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
@@ -25,26 +25,11 @@ def _house_url(obj):
     return reverse("fees_house", args=[obj.house_id])
 
 
-class SafeExportIndexView(IndexView):
-    """Exports escape formula-like text and mask mobiles for roles without personal data."""
+class SafeExportIndexView(WagtailExportMixin, IndexView):
+    """Exports through the one spreadsheet writer: formula escaping, a BOM for CSV, mobiles
+    masked for roles without personal data and unmasked exports logged."""
 
-    def to_row_dict(self, item):
-        row = super().to_row_dict(item)
-        if "contact_mobile" in row and not can_view_personal_data(self.request.user):
-            row["contact_mobile"] = mask_mobile(row["contact_mobile"])
-        return row
-
-    def preprocess_field_value(self, field, value, export_format):
-        return escape_cell(super().preprocess_field_value(field, value, export_format))
-
-    def as_spreadsheet(self, queryset, spreadsheet_format):
-        if "contact_mobile" in self.list_export:
-            # One row per estate in the export, so each estate's supervisors see it.
-            log_export(
-                user=self.request.user, queryset=queryset, fields=["contact_mobile"],
-                what=str(self.model._meta.verbose_name_plural),
-            )
-        return super().as_spreadsheet(queryset, spreadsheet_format)
+    personal_export_fields = {"contact_mobile": mask_mobile}
 
 
 class ArrearsBoardIndexView(desk_admin.BoardIndexMixin, SafeExportIndexView):

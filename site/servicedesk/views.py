@@ -7,14 +7,11 @@ status lookup. Views parse input and call services/selectors; they hold no rules
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
-import tablib
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +21,7 @@ from estatedesk.guard import public_form
 from estates.personal_data import can_view_personal_data, log_personal_data_access, shown_mobile
 from estates.scoping import scope_queryset
 from estates.workflow import ActionRefused
-from spreadsheets.safety import escape_cell  # CWE-1236: one rule for every export
+from spreadsheets.writing import export_response
 from wagtail.admin import messages
 
 from servicedesk import forms, selectors, services
@@ -320,23 +317,9 @@ def kpi_view(request):
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         header, body = selectors.kpi_table(rows, by_handler=by_handler)
-        filename = f"servicedesk-kpi-{month:%Y-%m}.{fmt}"
-        if fmt == "csv":
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            writer.writerow(header)
-            writer.writerows([[escape_cell(v) for v in line] for line in body])
-            response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        else:
-            dataset = tablib.Dataset(headers=header, title=f"{month:%Y-%m}")
-            for line in body:
-                dataset.append([escape_cell(v) for v in line])
-            response = HttpResponse(
-                dataset.export("xlsx"),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        # The one spreadsheet writer: formula escaping, BOM for CSV (no personal data here).
+        return export_response(fmt=fmt, headers=header, rows=body, filename=f"servicedesk-kpi-{month:%Y-%m}",
+                               title=f"{month:%Y-%m}")
     query = request.GET.copy()
     return render(request, "servicedesk/admin/kpi.html", {
         "header_title": _("Service desk KPIs"), "header_icon": "order",

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from spreadsheets import cells
-from spreadsheets.reading import HEADER_SEARCH_ROWS
+from spreadsheets.headers import locate_header, unknown_columns_warning
 from spreadsheets.resources.base import (
     ImportContext,
     Row,
@@ -37,10 +37,13 @@ from spreadsheets.resources.base import (
     pending_parents,
     remember_loaded,  # noqa: F401 - re-exported for resources
 )
-from spreadsheets.safety import SpreadsheetError
 
 #: Errors kept for the preview (the failed-rows file has them all).
 MAX_ERRORS = 500
+#: Changed and new rows shown field by field in the preview.
+PREVIEW_ROWS = 20
+#: Excel's limit of characters in one cell.
+MAX_CELL_CHARS = 32767
 
 
 def batch_size() -> int:
@@ -56,6 +59,8 @@ class CheckResult:
     warnings: list = field(default_factory=list)
     headers: list = field(default_factory=list)  # the file's header row, as text
     failed: list = field(default_factory=list)  # (row number, raw tuple, "message; message")
+    estates: set = field(default_factory=set)  # estate codes named by valid rows (upper case)
+    preview: dict = field(default_factory=lambda: {"changed": [], "new": []})
     creates: list = field(default_factory=list)  # unsaved instances, in file order
     updates: list = field(default_factory=list)  # (instance, [changed field names])
 
@@ -66,67 +71,6 @@ class CheckResult:
     def add_error(self, row_number: int, column: str | None, message: str) -> None:
         if len(self.errors) < MAX_ERRORS:
             self.errors.append({"row": row_number, "column": column or "", "message": str(message)})
-
-
-def header_aliases(resource: SpreadsheetResource) -> dict[str, str]:
-    """Normalised header text → column name, in Chinese and English and by field name."""
-    from django.utils import translation
-
-    aliases = {}
-    for name, column in resource.columns():
-        aliases[norm(name)] = name
-        for alias in column.aliases:
-            aliases[norm(alias)] = name
-        for language in ("en", "zh-hans", translation.get_language()):
-            with translation.override(language):
-                aliases[norm(str(column.column_name))] = name
-    return aliases
-
-
-def _clean_header(value) -> str:
-    return norm(cells.text_of(value).replace("*", "").replace("＊", ""))
-
-
-def locate_header(rows: Iterable[tuple], resource: SpreadsheetResource):
-    """Find the header row among the first rows; return (row number, {index: column name},
-    unknown headers, the rest of the row iterator). Raise SpreadsheetError when it is not there."""
-    aliases = header_aliases(resource)
-    iterator = iter(rows)
-    best = None
-    seen = 0
-    for number, row in enumerate(iterator, start=1):
-        mapped = {i: aliases[_clean_header(v)] for i, v in enumerate(row) if _clean_header(v) in aliases}
-        if mapped and (best is None or len(mapped) > len(best[1])):
-            best = (number, mapped, row)
-        # The header is the first row that names the required columns; stop there.
-        required = {n for n, c in resource.columns() if c.required}
-        if mapped and required <= set(mapped.values()):
-            best = (number, mapped, row)
-            break
-        seen += 1
-        if seen >= HEADER_SEARCH_ROWS:
-            break
-    expected = "、".join(c.header for _n, c in resource.columns())
-    if best is None:
-        raise SpreadsheetError(
-            _("No header row was found in the first %(n)s rows. Row 1 (or the row under a title) must name the "
-              "columns: %(columns)s. Download the template to see them.") % {"n": HEADER_SEARCH_ROWS, "columns": expected}
-        )
-    number, mapped, header = best
-    missing = [c.header for n, c in resource.columns() if c.required and n not in mapped.values()]
-    if missing:
-        raise SpreadsheetError(
-            _("The header row (row %(row)s) lacks the required columns: %(missing)s.")
-            % {"row": number, "missing": "、".join(missing)}
-        )
-    duplicates = [resource.column(n).header for n in set(mapped.values()) if list(mapped.values()).count(n) > 1]
-    if duplicates:
-        raise SpreadsheetError(
-            _("The header row (row %(row)s) names these columns twice: %(columns)s.")
-            % {"row": number, "columns": "、".join(duplicates)}
-        )
-    unknown = [cells.text_of(v) for i, v in enumerate(header) if i not in mapped and cells.text_of(v)]
-    return number, mapped, unknown, [cells.text_of(v) for v in header], iterator
 
 
 @contextmanager
@@ -165,9 +109,7 @@ def _check(rows, resource, ctx, *, keep_instances, on_progress) -> CheckResult:
             _("The header was found in row %(row)s; the rows above it were ignored.") % {"row": header_number}
         )
     if unknown:
-        result.warnings.append(
-            _("These columns are not known and were ignored: %(columns)s.") % {"columns": "、".join(unknown)}
-        )
+        result.warnings.append(unknown_columns_warning(unknown, resource))
     columns = [(index, name, resource.column(name)) for index, name in mapped.items()]
     seen_keys: dict[str, int] = {}
     batch: list[Row] = []
@@ -181,6 +123,11 @@ def _check(rows, resource, ctx, *, keep_instances, on_progress) -> CheckResult:
         row = Row(number=number, raw=tuple(raw), values={})
         for index, name, column in columns:
             value = raw[index] if index < len(raw) else None
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                # Excel's own limit: a longer cell is not a real value (and would cost memory).
+                row.errors.append((name, _("This cell holds %(n)s characters; a cell holds at most %(max)s.")
+                                   % {"n": len(value), "max": MAX_CELL_CHARS}))
+                continue
             try:
                 cleaned = column.clean_cell(value)
             except (ValueError, ValidationError) as exc:
@@ -225,6 +172,12 @@ def _check_batch(batch: list[Row], resource, ctx, result: CheckResult, keep_inst
         if not row.errors:
             try:
                 instance = resource.build(row, ctx)
+                if instance.pk is not None:
+                    # Two rows that resolve to one record would overwrite each other: never merge.
+                    claimed = ctx.cache.setdefault("_claimed", {})
+                    first = claimed.setdefault(instance.pk, row.number)
+                    if first != row.number:
+                        raise RowError(_("This row and row %(row)s are about the same record.") % {"row": first})
                 changed = _changes(instance)
                 if instance.pk is None and not ctx.can_add:
                     raise RowError(_("You may not add new records of this kind; this row is not in the archive yet."))
@@ -244,20 +197,60 @@ def _check_batch(batch: list[Row], resource, ctx, result: CheckResult, keep_inst
             for column, message in row.errors:
                 header = resource.column(column).header if column else None
                 result.add_error(row.number, header, message)
-            result.failed.append((row.number, row.raw, "；".join(
+            raw = tuple(v[:MAX_CELL_CHARS] if isinstance(v, str) else v for v in row.raw)
+            result.failed.append((row.number, raw, "；".join(
                 f"{resource.column(c).header}: {m}" if c else m for c, m in row.errors
             )))
             continue
+        estate = cells.text_of(row.values.get("estate"))
+        if estate:
+            result.estates.add(norm(estate).upper())
         if instance.pk is None:
             result.counts["new"] += 1
             if keep_instances:
                 result.creates.append(instance)
+            if len(result.preview["new"]) < PREVIEW_ROWS:
+                result.preview["new"].append(_preview_new(row, resource, ctx))
         elif changed:
             result.counts["changed"] += 1
             if keep_instances:
                 result.updates.append((instance, changed))
+            if len(result.preview["changed"]) < PREVIEW_ROWS:
+                result.preview["changed"].append(_preview_changed(row, instance, changed, resource, ctx))
         else:
             result.counts["unchanged"] += 1
+
+
+def _shown(value, column, ctx) -> str:
+    """A value as the preview shows it: rendered like the export, masked for masked roles."""
+    if value is None:
+        return ""
+    if column is not None:
+        value = column.widget.render(value)
+        if column.mask and value and not ctx.can_view_personal:
+            value = column.mask(str(value))
+    return cells.text_of(value)
+
+
+def _preview_new(row: Row, resource, ctx) -> dict:
+    return {"row": row.number, "values": [
+        [resource.column(name).header, _shown(value, resource.column(name), ctx)] for name, value in row.values.items()
+    ]}
+
+
+def _preview_changed(row: Row, instance: Model, changed: list[str], resource, ctx) -> dict:
+    fields = []
+    for field_name in changed:
+        model_field = instance._meta.get_field(field_name)
+        name = resource.column_for_model_field(field_name)
+        column = resource.column(name) if name else None
+        header = column.header if column else str(model_field.verbose_name)
+        if model_field.is_relation:
+            fields.append([header, "", str(getattr(instance, field_name, "") or "")])
+            continue
+        old = instance._loaded_values.get(model_field.attname)
+        fields.append([header, _shown(old, column, ctx), _shown(getattr(instance, model_field.attname), column, ctx)])
+    return {"row": row.number, "record": str(instance), "fields": fields}
 
 
 def _changes(instance: Model) -> list[str]:
@@ -304,7 +297,9 @@ def _save_changed(objs: list[Model], model, fields: list[str], *, user, reason: 
         model._default_manager.bulk_update(objs, fields, batch_size=500)
 
 
-def _save_parents(objs: Iterable[Model], *, user, reason: str, now) -> None:
+def _save_parents(objs: Iterable[Model], *, user, reason: str, now) -> list[Model]:
+    """Save the unsaved parents (buildings, households) the batch points to; return them."""
+    saved = []
     by_model: dict = defaultdict(dict)
     for obj in objs:
         for parent in pending_parents(obj):
@@ -321,6 +316,8 @@ def _save_parents(objs: Iterable[Model], *, user, reason: str, now) -> None:
                         if related is not None and related.pk is not None:
                             setattr(parent, model_field.attname, related.pk)
             _save_new(fresh, model, user=user, reason=reason, now=now)
+            saved.extend(fresh)
+    return saved
 
 
 def write(
@@ -330,15 +327,20 @@ def write(
     user,
     reason: str,
     on_batch: Callable[[int], None] | None = None,
+    on_saved: Callable[..., None] | None = None,
     atomic_batches: bool = True,
 ) -> int:
     """Write the checked rows in batches; ``on_batch(rows written)`` runs inside each batch's
-    transaction, so progress is committed together with the rows. Returns the rows written."""
+    transaction, so progress is committed together with the rows (it may raise to stop the
+    import: the batch is rolled back). ``on_saved(created=[...], changed=[(obj, fields)])``
+    runs in the same transaction, with every record the batch created or changed (parents
+    included), so the undo log never misses a committed record. Returns the rows written."""
     with gc_paused():
-        return _write(result, model, user=user, reason=reason, on_batch=on_batch, atomic_batches=atomic_batches)
+        return _write(result, model, user=user, reason=reason, on_batch=on_batch, on_saved=on_saved,
+                      atomic_batches=atomic_batches)
 
 
-def _write(result, model, *, user, reason, on_batch, atomic_batches) -> int:
+def _write(result, model, *, user, reason, on_batch, on_saved, atomic_batches) -> int:
     now = timezone.now()
     size = batch_size()
     written = 0
@@ -353,7 +355,7 @@ def _write(result, model, *, user, reason, on_batch, atomic_batches) -> int:
             work.append((fields, objs[start:start + size]))
     for kind, objs in work:
         with transaction.atomic() if atomic_batches else _nullcontext():
-            _save_parents(objs, user=user, reason=reason, now=now)
+            parents = _save_parents(objs, user=user, reason=reason, now=now)
             if kind == "create":
                 for obj in objs:
                     for model_field in model._meta.concrete_fields:
@@ -364,6 +366,11 @@ def _write(result, model, *, user, reason, on_batch, atomic_batches) -> int:
                 _save_new(objs, model, user=user, reason=reason, now=now)
             else:
                 _save_changed(objs, model, list(kind), user=user, reason=reason, now=now)
+            if on_saved:
+                if kind == "create":
+                    on_saved(created=[*parents, *objs], changed=[])
+                else:
+                    on_saved(created=parents, changed=[(obj, list(kind)) for obj in objs])
             written += len(objs)
             if on_batch:
                 on_batch(written)

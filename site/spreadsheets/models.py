@@ -17,7 +17,13 @@ from estatedesk.storage import private_storage
 
 
 def stale_after() -> datetime.timedelta:
-    return datetime.timedelta(seconds=getattr(settings, "SPREADSHEETS_STALE_AFTER_SECONDS", 120))
+    """A running job without a heartbeat for this long has lost its worker. Workers beat after
+    every batch (a few seconds apart), so the page says so within a minute."""
+    return datetime.timedelta(seconds=getattr(settings, "SPREADSHEETS_STALE_AFTER_SECONDS", 45))
+
+
+def undo_window() -> datetime.timedelta:
+    return datetime.timedelta(days=getattr(settings, "SPREADSHEETS_UNDO_DAYS", 7))
 
 
 class ImportJob(models.Model):
@@ -29,6 +35,7 @@ class ImportJob(models.Model):
         DONE = "done", _("done")
         FAILED = "failed", _("failed")
         CANCELLED = "cancelled", _("cancelled")
+        UNDONE = "undone", _("undone")
 
     class Mode(models.TextChoices):
         ALL_OR_NOTHING = "all", _("all rows or nothing")
@@ -70,6 +77,19 @@ class ImportJob(models.Model):
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    #: Estate codes the file's valid rows name: the import holds a lock per (archive, estate).
+    estates = models.JSONField(_("estates"), default=list, blank=True)
+    #: Field-level preview: {"changed": [{"row", "record", "fields": [[column, old, new]]}],
+    #: "new": [{"row", "values": [[column, value]]}]}, the first rows of each, masked as the user sees them.
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("undone by"),
+    )
+    #: Counts of the undo: removed, restored, refused; and why each refused record was kept.
+    undo_counts = models.JSONField(_("undo counts"), default=dict, blank=True)
+    undo_refused = models.JSONField(_("records the undo kept"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("spreadsheet import")
@@ -117,3 +137,107 @@ class ImportJob(models.Model):
     @property
     def error_count(self) -> int:
         return int(self.counts.get("invalid", 0))
+
+    @property
+    def written(self) -> int:
+        """Records this job has written so far (committed), whatever its state."""
+        return self.changes.count()
+
+    def undo_until(self) -> datetime.datetime | None:
+        end = self.finished_at or self.heartbeat_at or self.started_at
+        return end + undo_window() if end else None
+
+
+class ImportLock(models.Model):
+    """One import per archive and estate at a time: a row per (archive, estate) held from the
+    confirm until the job is done, failed, cancelled or undone. The unique key is the lock, so
+    two confirms racing on two processes cannot both hold it, on SQLite or PostgreSQL."""
+
+    key = models.CharField(max_length=150, unique=True)
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="locks")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("import lock")
+        verbose_name_plural = _("import locks")
+
+    def __str__(self):
+        return self.key
+
+
+class ImportChange(models.Model):
+    """A record an import created or changed, committed with the record itself: what the undo
+    removes or puts back, and what it compares to refuse records changed after the import."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        CHANGED = "changed", _("changed")
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="changes")
+    model = models.CharField(max_length=100)  # "app_label.model_name"
+    object_id = models.PositiveBigIntegerField()
+    action = models.CharField(max_length=10, choices=Action.choices)
+    #: Field name → value before the import (changed records), as ``Field.value_to_string``.
+    before = models.JSONField(default=dict, blank=True)
+    #: Field name → value the import left, for every field the undo would touch or compare.
+    after = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("imported record")
+        verbose_name_plural = _("imported records")
+        indexes = [models.Index(fields=["job", "id"])]
+
+    def __str__(self):
+        return f"{self.model}#{self.object_id} {self.action}"
+
+
+class ExportJob(models.Model):
+    """An export of more rows than SPREADSHEETS_EXPORT_THRESHOLD, written by a Huey worker so no
+    request holds a web worker for long; the user follows its progress and downloads the file."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("exporting")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    target = models.CharField(_("archive"), max_length=100)
+    fmt = models.CharField(_("format"), max_length=10)
+    #: The listing's query string (filters, search, order) the export applies.
+    query = models.TextField(_("query"), blank=True)
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    done = models.PositiveIntegerField(_("rows done"), default=0)
+    file = models.FileField(_("file"), upload_to="spreadsheets/exports/%Y/%m/", max_length=255, blank=True)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("spreadsheet export")
+        verbose_name_plural = _("spreadsheet exports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.filename or f"export #{self.pk}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def is_stale(self) -> bool:
+        last = self.heartbeat_at or self.created_at
+        return self.is_running and last is not None and timezone.now() - last > stale_after()
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(100, int(self.done * 100 / self.total)) if self.total else 0

@@ -14,19 +14,27 @@ import os
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from spreadsheets import engine, writing
 from spreadsheets.job_workflow import JOBS, user_may_import
-from spreadsheets.models import ImportJob
+from spreadsheets.models import ImportChange, ImportJob, ImportLock
 from spreadsheets.reading import SheetReader
 from spreadsheets.registry import Bridge, get_bridge
 from spreadsheets.resources.base import user_context
 from spreadsheets.safety import SpreadsheetError, check_upload
+from spreadsheets.undo import import_job_undo, json_value, snapshot
 
 logger = logging.getLogger(__name__)
+
+__all__ = ["import_job_undo"]  # the undo lives in spreadsheets.undo; services is the one entry point
+
+
+class ImportCancelled(Exception):
+    """Raised inside a batch's transaction when the user cancelled the job: the batch is rolled
+    back and the worker stops."""
 
 
 def async_threshold() -> int:
@@ -75,7 +83,19 @@ def _beat(job: ImportJob, **fields) -> None:
         setattr(job, name, value)
 
 
+def _release_locks(job: ImportJob) -> None:
+    ImportLock.objects.filter(job=job).delete()
+
+
+def _cancel_point(job: ImportJob) -> None:
+    """Stop here (inside the batch's transaction, so the batch rolls back) if the user cancelled
+    the job, or undid it while this worker was thought dead."""
+    if ImportJob.objects.filter(pk=job.pk, status__in=(ImportJob.Status.CANCELLED, ImportJob.Status.UNDONE)).exists():
+        raise ImportCancelled
+
+
 def _fail(job: ImportJob, message: str) -> None:
+    _release_locks(job)
     job.status = ImportJob.Status.FAILED
     job.message = message
     job.finished_at = timezone.now()
@@ -88,6 +108,8 @@ def _store_check(job: ImportJob, result: engine.CheckResult, bridge: Bridge) -> 
     job.counts = dict(result.counts)
     job.errors = result.errors
     job.warnings = result.warnings
+    job.estates = sorted(result.estates)
+    job.preview = result.preview
     if result.failed:
         data = writing.failed_rows_bytes(result.headers, result.failed, title=str(bridge.model._meta.verbose_name_plural))
         job.failed_rows.save(f"failed-{job.pk}.xlsx", ContentFile(data), save=False)
@@ -106,10 +128,13 @@ def import_job_check(*, job: ImportJob) -> ImportJob:
         try:
             result = engine.check(
                 _reader(job).rows(), bridge.get_resource(), user_context(job.user, bridge.model),
-                keep_instances=False, on_progress=lambda n: _beat(job, checked=n),
+                keep_instances=False, on_progress=lambda n: (_cancel_point(job), _beat(job, checked=n)),
             )
         except SpreadsheetError as exc:
             _fail(job, str(exc))
+            return job
+        except ImportCancelled:
+            job.refresh_from_db()
             return job
         finally:
             job.file.close()
@@ -121,7 +146,12 @@ def import_job_check(*, job: ImportJob) -> ImportJob:
 
 
 def import_job_confirm(*, job: ImportJob, mode: str, by) -> ImportJob:
-    """The user confirmed the preview: import all rows (or, explicitly, only the valid ones)."""
+    """The user confirmed the preview: import all rows (or, explicitly, only the valid ones).
+
+    Confirming is a conditional update (preview → queued), so the same job confirmed twice, from
+    two tabs or two workers, is written once; and it takes the (archive, estate) locks, so a
+    second job of the same archive and estate is refused until the first has finished.
+    """
     JOBS.check("confirm", job, by)
     if mode not in ImportJob.Mode.values:
         raise ValidationError(_("Choose how to import."), code="mode")
@@ -130,13 +160,15 @@ def import_job_confirm(*, job: ImportJob, mode: str, by) -> ImportJob:
             _("The file has %(n)s invalid rows: fix them, or choose to import only the valid rows.") % {"n": job.error_count},
             code="invalid_rows",
         )
-    job.mode = mode
-    job.status = ImportJob.Status.QUEUED
-    job.checked = 0
-    job.done = 0
-    job.started_at = timezone.now()
-    job.heartbeat_at = job.started_at
-    job.save()
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW).update(
+            status=ImportJob.Status.QUEUED, mode=mode, checked=0, done=0, started_at=now, heartbeat_at=now,
+        )
+        if not claimed:
+            raise ValidationError(_("This import has been confirmed already."), code="confirmed")
+        _take_locks(job)
+    job.refresh_from_db()
     if job.is_async:
         from spreadsheets.tasks import run_import_job
 
@@ -144,6 +176,27 @@ def import_job_confirm(*, job: ImportJob, mode: str, by) -> ImportJob:
     else:
         import_job_run(job=job)
     return job
+
+
+def lock_keys(job: ImportJob) -> list[str]:
+    return [f"{job.target}:{code}" for code in (job.estates or ["*"])]
+
+
+def _take_locks(job: ImportJob) -> None:
+    for key in lock_keys(job):
+        try:
+            with transaction.atomic():  # a savepoint: the transaction stays usable after a refusal
+                ImportLock.objects.create(key=key, job=job)
+        except IntegrityError:
+            holder = ImportLock.objects.filter(key=key).select_related("job__user").first()
+            other = holder.job if holder else None
+            raise ValidationError(
+                _("Another import of %(what)s for estate %(estate)s is running (import #%(id)s of “%(file)s”). "
+                  "Wait until it has finished, then confirm again.") % {
+                    "what": get_bridge(job.target).verbose_name_plural, "estate": key.split(":", 1)[1],
+                    "id": other.pk if other else "?", "file": other.original_name if other else ""},
+                code="locked",
+            ) from None
 
 
 def change_reason(job: ImportJob) -> str:
@@ -169,10 +222,13 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
         try:
             result = engine.check(
                 _reader(job).rows(), resource, user_context(job.user, bridge.model),
-                keep_instances=True, on_progress=lambda n: _beat(job, checked=n),
+                keep_instances=True, on_progress=lambda n: (_cancel_point(job), _beat(job, checked=n)),
             )
         except SpreadsheetError as exc:
             _fail(job, str(exc))
+            return job
+        except ImportCancelled:
+            job.refresh_from_db()
             return job
         finally:
             job.file.close()
@@ -185,14 +241,23 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
         reason = change_reason(job)
 
         def progress(written: int) -> None:
+            _cancel_point(job)
             _beat(job, done=written)
+
+        def record(*, created, changed) -> None:
+            record_changes(job, created=created, changed=changed)
 
         try:
             if job.is_async:
-                engine.write(result, resource._meta.model, user=job.user, reason=reason, on_batch=progress)
+                engine.write(result, resource._meta.model, user=job.user, reason=reason, on_batch=progress,
+                             on_saved=record)
             else:
                 with transaction.atomic():
-                    engine.write(result, resource._meta.model, user=job.user, reason=reason, on_batch=progress)
+                    engine.write(result, resource._meta.model, user=job.user, reason=reason, on_batch=progress,
+                                 on_saved=record)
+        except ImportCancelled:
+            job.refresh_from_db()
+            return job
         except Exception as exc:  # a database constraint the check could not see
             logger.exception("spreadsheet import %s failed", job.pk)
             _fail(job, _("The import stopped with a database error: %(error)s. Rows already written are kept "
@@ -208,12 +273,14 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
         job.finished_at = timezone.now()
         job.heartbeat_at = job.finished_at
         job.save()
+        _release_locks(job)
     return job
 
 
 def import_job_restart(*, job: ImportJob, by) -> ImportJob:
-    """Run a job whose worker died again (same phase). Safe: matching is by natural key."""
-    JOBS.check("restart", job, by)
+    """Finish a job whose worker died: run the same phase again. Safe: matching is by natural
+    key, so the rows already written come out "unchanged" (their undo log is kept)."""
+    JOBS.check("finish", job, by)
     from spreadsheets.tasks import check_import_job, run_import_job
 
     was_import = job.status in (ImportJob.Status.QUEUED, ImportJob.Status.IMPORTING)
@@ -225,8 +292,27 @@ def import_job_restart(*, job: ImportJob, by) -> ImportJob:
 
 
 def import_job_cancel(*, job: ImportJob, by) -> ImportJob:
+    """Cancel a job in any state before it is done. A running worker stops at its next batch
+    (that batch is rolled back); rows it committed before stay and can be undone."""
     JOBS.check("cancel", job, by)
-    job.status = ImportJob.Status.CANCELLED
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "finished_at"])
+    now = timezone.now()
+    ImportJob.objects.filter(pk=job.pk, status__in=JOBS.row("cancel", job).sources).update(
+        status=ImportJob.Status.CANCELLED, finished_at=now)
+    _release_locks(job)
+    job.refresh_from_db()
     return job
+
+
+def record_changes(job: ImportJob, *, created, changed) -> None:
+    """Log what a batch wrote, in the batch's transaction (see ``ImportChange``)."""
+    rows = [ImportChange(job=job, model=obj._meta.label_lower, object_id=obj.pk, action=ImportChange.Action.CREATED,
+                         after=snapshot(obj)) for obj in created]
+    for obj, fields in changed:
+        loaded = getattr(obj, "_loaded_values", {})
+        before = {}
+        for name in fields:
+            model_field = obj._meta.get_field(name)
+            before[name] = json_value(loaded.get(model_field.attname))
+        rows.append(ImportChange(job=job, model=obj._meta.label_lower, object_id=obj.pk,
+                                 action=ImportChange.Action.CHANGED, before=before, after=snapshot(obj)))
+    ImportChange.objects.bulk_create(rows, batch_size=1000)

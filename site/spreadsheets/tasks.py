@@ -19,3 +19,13 @@ def run_import_job(job_id: int) -> None:
     job = ImportJob.objects.filter(pk=job_id).first()
     if job is not None and job.status in (ImportJob.Status.QUEUED, ImportJob.Status.IMPORTING):
         services.import_job_run(job=job)
+
+
+@db_task()
+def run_export_job(job_id: int) -> None:
+    from spreadsheets.exports import export_job_run
+    from spreadsheets.models import ExportJob
+
+    job = ExportJob.objects.filter(pk=job_id).first()
+    if job is not None and job.is_running:
+        export_job_run(job=job)

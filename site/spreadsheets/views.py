@@ -15,19 +15,16 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequ
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from estates.personal_views import log_export
 from estates.scoping import is_estate_scoped, scope_queryset
 from wagtail.permissions import policy_registry
 
-from spreadsheets import services, writing
-from spreadsheets.job_workflow import JOBS
-from spreadsheets.models import ImportJob
+from spreadsheets import exports, services, writing
+from spreadsheets.job_workflow import JOBS, may_see
+from spreadsheets.models import ExportJob, ImportJob
 from spreadsheets.registry import Bridge, get_bridge
-from spreadsheets.resources.base import user_context
 
 
 def _policy(bridge: Bridge):
@@ -96,27 +93,39 @@ def export_view(request, key: str):
     fmt = request.GET.get("format", "xlsx")
     if fmt not in ("xlsx", "csv"):
         return HttpResponseBadRequest(_("Choose xlsx or csv."))
-    resource = bridge.get_resource()
-    queryset = resource.export_queryset(listing_queryset(bridge, request))
-    ctx = user_context(request.user, bridge.model)
-    masked = not ctx.can_view_personal
-    headers = [column.header for _name, column in resource.columns()]
-    rows = (resource.export_values(obj, masked=masked) for obj in queryset.iterator(chunk_size=2000))
-    if fmt == "xlsx":
-        data = writing.xlsx_bytes(headers, rows, title=bridge.verbose_name_plural)
-        content_type = writing.XLSX_TYPE
-    else:
-        data = writing.csv_bytes(headers, rows)
-        content_type = writing.CSV_TYPE
-    personal = resource.personal_columns()
-    if personal and not masked:
-        # One access-log row per estate in the export, so each estate's supervisors see it.
-        log_export(
-            user=request.user, queryset=queryset, fields=[resource.column(n).header for n in personal],
-            what=_("Spreadsheet export of %(what)s") % {"what": bridge.verbose_name_plural},
-        )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return _download(data, _filename(bridge, stamp, fmt), content_type)
+    queryset = listing_queryset(bridge, request)
+    total = queryset.count()
+    if total > exports.export_threshold():
+        job = exports.export_job_create(bridge=bridge, fmt=fmt, query=request.META.get("QUERY_STRING", ""),
+                                        total=total, by=request.user)
+        return redirect("spreadsheets:export_job", pk=job.pk)
+    parts = exports.export_parts(bridge, queryset, request.user)
+    return writing.export_response(fmt=fmt, filename=exports.filename_for(bridge), **parts)
+
+
+def _export_job_for(request, pk: int) -> ExportJob:
+    job = get_object_or_404(ExportJob, pk=pk)
+    if job.user_id != request.user.pk:
+        raise Http404
+    return job
+
+
+def export_job_view(request, pk: int):
+    job = _export_job_for(request, pk)
+    bridge = get_bridge(job.target)
+    context = _base_context(request, bridge, _("Export of %(what)s") % {"what": bridge.verbose_name_plural})
+    context.update(job=job, refresh=job.is_running and not job.is_stale)
+    return TemplateResponse(request, "spreadsheets/export_job.html", context)
+
+
+def export_job_download(request, pk: int):
+    job = _export_job_for(request, pk)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404
+    content_type = writing.XLSX_TYPE if job.fmt == "xlsx" else writing.CSV_TYPE
+    response = FileResponse(job.file.open("rb"), content_type=content_type, as_attachment=True, filename=job.filename)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class UploadForm(forms.Form):
@@ -182,7 +191,8 @@ def import_view(request, key: str):
 
 def _job_for(request, pk: int) -> ImportJob:
     job = get_object_or_404(ImportJob, pk=pk)
-    if job.user_id != request.user.pk and not request.user.is_superuser:
+    # The uploader, or a supervisor of the estates the file names (who may undo it).
+    if not may_see(request.user, job):
         raise Http404
     return job
 
@@ -204,10 +214,11 @@ def job_view(request, pk: int):
         mode_choices=ImportJob.Mode.choices,
         time_left=_seconds_text(job.seconds_left()),
         refresh=job.is_running and not job.is_stale,
+        actions=JOBS.allowed(job, request.user),
+        undo_until=job.undo_until(),
         failed_rows_url=reverse("spreadsheets:failed_rows", args=[job.pk]) if job.failed_rows else "",
         import_again_url=reverse("spreadsheets:import", args=[bridge.key]),
         error=request.GET.get("error", ""),
-        job_actions=JOBS.allowed(job, request.user),
     )
     return TemplateResponse(request, "spreadsheets/job.html", context)
 
@@ -225,6 +236,7 @@ def job_progress_json(request, pk: int):
         "time_left": _seconds_text(job.seconds_left()),
         "stale": job.is_stale,
         "running": job.is_running,
+        "written": job.written,
     })
 
 
@@ -245,6 +257,11 @@ def job_restart(request, pk: int):
 @require_POST
 def job_cancel(request, pk: int):
     return _job_action(request, _job_for(request, pk), services.import_job_cancel)
+
+
+@require_POST
+def job_undo(request, pk: int):
+    return _job_action(request, _job_for(request, pk), services.import_job_undo)
 
 
 def _job_action(request, job, action, **kwargs):

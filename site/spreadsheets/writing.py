@@ -1,7 +1,13 @@
-"""Writing spreadsheets: exports (.xlsx, .csv), the blank template and the failed-rows file.
+"""Writing spreadsheets: the one writer of every export (.xlsx, .csv) in the product, the blank
+import template and the failed-rows file.
 
-Every text cell that a spreadsheet program would read as a formula (it begins with = + - @, a
-tab or a carriage return) is prefixed with a single quote (CWE-1236).
+- Every text cell that a spreadsheet program would read as a formula (it begins with = + - @,
+  a tab or a carriage return) is prefixed with a single quote (CWE-1236); imports remove it.
+- CSV is UTF-8 with a BOM (Excel in China opens it right) in the Excel dialect (RFC 4180).
+- ``export_response`` masks the personal columns for roles without personal-data access and
+  writes an unmasked export to the personal-data access log: callers hand it raw values.
+Used by the archives' exports (spreadsheets.views), the event sign-ups (bulletin), the KPIs
+(servicedesk) and the fee listings (fees, through ``WagtailExportMixin``).
 """
 
 from __future__ import annotations
@@ -9,10 +15,14 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from estates.personal_data import can_view_personal_data, log_personal_data_access
+from estates.personal_views import log_export
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -29,6 +39,11 @@ _NATIVE = (int, float, Decimal, datetime.date, datetime.datetime, bool)
 def _cell(value):
     if value is None:
         return None
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        # A spreadsheet cannot hold a time zone: the estate's local time, as on screen.
+        from django.utils import timezone
+
+        value = timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, Decimal):
         return float(value) if value == value.quantize(Decimal("0.01")) else str(value)
     if isinstance(value, _NATIVE):
@@ -47,6 +62,75 @@ def xlsx_bytes(headers: list[str], rows: Iterable[list], *, title: str) -> bytes
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def export_bytes(
+    *,
+    fmt: str,
+    headers: list[str],
+    rows: Iterable[list],
+    title: str = "Sheet1",
+    user=None,
+    personal: dict[int, Callable] | None = None,
+    log: dict | None = None,
+) -> tuple[bytes, str]:
+    """(file content, content type) of an export. ``personal``: column index → mask function;
+    those columns are masked unless ``user`` may view personal data, in which case the export is
+    logged with ``log`` (keyword arguments of ``log_personal_data_access``: fields, detail,
+    obj, estate; or fields, detail and the exported ``queryset``, logged once per estate)."""
+    personal = personal or {}
+    if personal:
+        if user is not None and can_view_personal_data(user):
+            log = dict(log or {})
+            if "queryset" in log:
+                # A listing's export: one access-log row per estate it holds, so each estate's
+                # supervisors see it (estates.personal_views.log_export).
+                log_export(user=user, queryset=log["queryset"], fields=log.get("fields", []), what=log.get("detail", ""))
+            else:
+                log_personal_data_access(user=user, action="export", **log)
+        else:
+            rows = ([personal[i](v) if i in personal and v else v for i, v in enumerate(row)] for row in rows)
+    if fmt == "xlsx":
+        return xlsx_bytes(headers, rows, title=title), XLSX_TYPE
+    if fmt == "csv":
+        return csv_bytes(headers, rows), CSV_TYPE
+    raise ValueError(fmt)
+
+
+def download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def export_response(*, fmt: str, filename: str, **kwargs) -> HttpResponse:
+    """An export as a download (see ``export_bytes``); ``filename`` without the extension."""
+    data, content_type = export_bytes(fmt=fmt, **kwargs)
+    return download(data, f"{filename}.{fmt}", content_type)
+
+
+class WagtailExportMixin:
+    """For a Wagtail listing view with ``list_export``: its "Download XLSX/CSV" go through
+    ``export_response``. ``personal_export_fields``: field name → mask function."""
+
+    personal_export_fields: dict[str, Callable] = {}
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        fields = list(self.list_export)
+        headers = [self.get_heading(queryset, name) for name in fields]
+        personal = {i: self.personal_export_fields[name] for i, name in enumerate(fields) if name in self.personal_export_fields}
+
+        def rows():
+            for item in queryset:
+                row = self.to_row_dict(item)
+                yield [self.preprocess_field_value(name, row[name], spreadsheet_format) for name in fields]
+
+        return export_response(
+            fmt=spreadsheet_format, headers=headers, rows=rows(), filename=self.get_filename(), user=self.request.user,
+            personal=personal, log={"fields": [n for n in fields if n in self.personal_export_fields],
+                                    "detail": str(self.model._meta.verbose_name_plural), "queryset": queryset},
+        )
 
 
 def csv_bytes(headers: list[str], rows: Iterable[list]) -> bytes:

@@ -99,3 +99,42 @@ def test_template_fill_upload_preview_confirm_and_progress_of_a_large_file(
     # The page polls the JSON endpoint and reloads itself when the job is done.
     page.wait_for_selector("[data-spreadsheet=result]", timeout=20_000)
     assert Person.objects.count() == 15
+
+
+def test_field_level_preview_confirm_and_undo(page, live_server, admin_login, make_user, estate_a, settings, tmp_path):
+    """A clerk re-imports a list in which one owner's mobile changed and one resident is new: the
+    preview shows the old and new mobile, she confirms, then undoes the import from its page."""
+    from archives.factories import HouseholdFactory, PersonFactory
+    from openpyxl import Workbook
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    building = BuildingFactory(estate=estate_a, name="9栋")
+    houses = [HouseFactory(building=building, unit="1", room=f"{901 + i}", floor=9) for i in range(2)]
+    owner = PersonFactory(household=HouseholdFactory(house=houses[0]), name="马建华", mobile="13800000001")
+    make_user(roles.CLERK, [estate_a], username="e2e_undo_clerk")
+    admin_login(page, "e2e_undo_clerk")
+
+    workbook = Workbook()
+    workbook.active.append(["小区代码", "楼号", "单元", "房间号", "业主姓名", "手机号码", "身份证号码"])
+    workbook.active.append(["HYY", "9栋", "1", "901", "马建华", "13811112222", owner.id_number])
+    workbook.active.append(["HYY", "9栋", "1", "902", "新住户", "13933334444", ""])
+    path = tmp_path / "名单.xlsx"
+    workbook.save(path)
+
+    page.goto(live_server.url + reverse("spreadsheets:import", args=["archives.household"]))
+    page.set_input_files("input[type=file]", str(path))
+    page.click("[data-spreadsheet=upload]")
+    page.wait_for_selector("[data-spreadsheet=preview-changed]")
+    changed = page.inner_text("[data-spreadsheet=preview-changed]")
+    assert "13800000001" in changed and "13811112222" in changed
+    assert "新住户" in page.inner_text("[data-spreadsheet=preview-new]")
+    page.click("[data-spreadsheet=confirm]")
+    page.wait_for_selector("[data-spreadsheet=result]")
+    owner.refresh_from_db()
+    assert owner.mobile == "13811112222" and Person.objects.count() == 2
+
+    page.click("[data-spreadsheet=undo]")
+    page.wait_for_selector("[data-spreadsheet=undone]")
+    owner.refresh_from_db()
+    assert owner.mobile == "13800000001" and Person.objects.count() == 1
+    assert ImportJob.objects.latest("pk").status == ImportJob.Status.UNDONE

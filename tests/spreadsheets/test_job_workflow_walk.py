@@ -10,12 +10,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from estates import roles
-from spreadsheets import services
+from spreadsheets import services, undo
 from spreadsheets.factories import ImportJobFactory
 from spreadsheets.job_workflow import JOBS
 from spreadsheets.models import ImportJob
 
-BUTTON = re.compile(r'data-spreadsheet="(confirm|restart|cancel)"')
+BUTTON = re.compile(r'data-spreadsheet="(confirm|restart|cancel|undo)"')
+#: The buttons' markers → the table's actions ("restart" is the "Finish the import" button).
+ACTION_OF_BUTTON = {"confirm": "confirm", "restart": "finish", "cancel": "cancel", "undo": "undo"}
 Status = ImportJob.Status
 LONG_AGO = datetime.timedelta(hours=1)
 
@@ -38,8 +40,9 @@ def _job(state: str, owner) -> ImportJob:
 def _accepted(job_pk: int, user) -> set[str]:
     calls = {
         "confirm": lambda job: services.import_job_confirm(job=job, mode="all", by=user),
-        "restart": lambda job: services.import_job_restart(job=job, by=user),
+        "finish": lambda job: services.import_job_restart(job=job, by=user),
         "cancel": lambda job: services.import_job_cancel(job=job, by=user),
+        "undo": lambda job: undo.import_job_undo(job=job, by=user),
     }
     accepted = set()
     for action, call in calls.items():
@@ -56,7 +59,7 @@ def _accepted(job_pk: int, user) -> set[str]:
 @pytest.mark.parametrize("state", ["preview", "preview, nothing new", "validating", "validating, worker dead",
                                    "importing, worker dead", "done", "failed", "cancelled"])
 def test_the_job_page_offers_exactly_what_the_services_accept(state, make_user, estate_a, client_for):
-    assert set(JOBS.actions) == {"confirm", "restart", "cancel"}
+    assert set(JOBS.actions) == {"confirm", "finish", "cancel", "undo"}
     owner = make_user(roles.CLERK, [estate_a], username="owner")
     users = {
         "owner": owner,
@@ -67,7 +70,7 @@ def test_the_job_page_offers_exactly_what_the_services_accept(state, make_user, 
     for name, user in users.items():
         job = jobs[name]
         response = client_for(user).get(reverse("spreadsheets:job", args=[job.pk]))
-        offered = set(BUTTON.findall(response.content.decode())) if response.status_code == 200 else set()
+        offered = {ACTION_OF_BUTTON[b] for b in BUTTON.findall(response.content.decode())} if response.status_code == 200 else set()
         accepted = _accepted(job.pk, user)
         assert offered == accepted == set(JOBS.allowed(job, user)), (state, name, offered, accepted)
         if name == "another clerk":
@@ -75,7 +78,7 @@ def test_the_job_page_offers_exactly_what_the_services_accept(state, make_user, 
         if name == "owner" and state == "preview":
             assert accepted == {"confirm", "cancel"}
         if name == "owner" and state.endswith("worker dead"):
-            assert accepted == {"restart", "cancel"}
+            assert accepted == {"finish", "cancel"}
 
 
 def test_restart_needs_the_import_right(make_user, estate_a, client_for):

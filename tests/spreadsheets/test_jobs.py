@@ -87,7 +87,8 @@ def test_dead_worker_is_detected_and_restart_does_not_duplicate(client_for, cler
     assert client.post(reverse("spreadsheets:job_restart", args=[job.pk])).status_code == 400
     ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - datetime.timedelta(minutes=10))
     html = client.get(reverse("spreadsheets:job", args=[job.pk])).content.decode()
-    assert "重新开始导入" in html and 'http-equiv="refresh"' not in html
+    assert "继续完成导入" in html and 'data-spreadsheet="undo"' in html and 'http-equiv="refresh"' not in html
+    assert "已有 5 行写入" in html  # the rows already written
     assert client.get(reverse("spreadsheets:job_progress", args=[job.pk])).json()["stale"]
     client.post(reverse("spreadsheets:job_restart", args=[job.pk]))
     job.refresh_from_db()
@@ -97,10 +98,18 @@ def test_dead_worker_is_detected_and_restart_does_not_duplicate(client_for, cler
     assert Person.history.count() == 12
 
 
-def test_jobs_are_private_to_their_user(client_for, clerk_a, supervisor_a, big_file, upload):
+def test_jobs_are_private_to_their_user(client_for, clerk_a, supervisor_a, make_user, estate_a, big_file, upload):
+    from estates.roles import CLERK
+
     upload(client_for(clerk_a), KEY, big_file())
     job = ImportJob.objects.get()
-    other = client_for(supervisor_a)
+    # The estate's supervisor sees the job (to undo it) but may not confirm another's import.
+    boss = client_for(supervisor_a)
+    assert boss.get(reverse("spreadsheets:job", args=[job.pk])).status_code == 200
+    assert boss.post(reverse("spreadsheets:job_confirm", args=[job.pk]), {"mode": "all"}).status_code in (302, 403)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.PREVIEW
+    other = client_for(make_user(CLERK, [estate_a], username="clerk2"))
     assert other.get(reverse("spreadsheets:job", args=[job.pk])).status_code == 404
     assert other.post(reverse("spreadsheets:job_confirm", args=[job.pk]), {"mode": "all"}).status_code == 404
     assert other.get(reverse("spreadsheets:job_progress", args=[job.pk])).status_code == 404

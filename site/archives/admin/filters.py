@@ -4,7 +4,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
-from archives.models import Household
+from archives import documents_sync
+from archives.models import Document, Household
 from archives.stewards import stewards_for
 
 
@@ -54,3 +55,17 @@ def listing_filterset(model, fields: list[str], household_path: str = "house__ho
     return type(f"{model.__name__}FilterSet", (WagtailFilterSet,), {
         "Meta": meta, "mine": MyHouseholdsFilter(household_path),
     })
+
+
+class DocumentFilterSet(WagtailFilterSet):
+    """The listing's filters, with "electronic and paper in step" (archives.documents_sync)."""
+
+    sync = django_filters.ChoiceFilter(label=_("electronic and paper copies"), choices=documents_sync.CHOICES,
+                                       method="filter_sync")
+
+    class Meta:
+        model = Document
+        fields = ["estate", "category", "year", "confidentiality", "is_out"]
+
+    def filter_sync(self, queryset, name, value):
+        return documents_sync.filter_documents(queryset, value)

@@ -6,8 +6,9 @@ plate; a key (estate code, tag code); a document (estate code, reference number)
 
 from __future__ import annotations
 
+from archives import documents_sync
 from archives.models import Document, Household, Key, Person, Vehicle
-from archives.validators import normalize_plate
+from archives.validators import normalize_id_number, normalize_plate
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -67,6 +68,9 @@ class PersonResource(SpreadsheetResource):
     lease_end = Column("lease_end", _label(Person, "lease_end"), cells.DateWidget())
     notes = Column("notes", _label(Person, "notes"))
 
+    #: The house and the name, refined in ``key_of``: by ID number when the row has one, else
+    #: by name and role. Two people may share a name in one household (马建华 the owner and
+    #: 马建华 the son); a row that could be either is an error naming both, never a merge.
     natural_key = ("estate", "building", "unit", "room", "name")
 
     class Meta:
@@ -75,11 +79,18 @@ class PersonResource(SpreadsheetResource):
                   "id_number", "move_in", "lease_start", "lease_end", "notes")
         import_id_fields = ("estate", "building", "unit", "room", "name")
 
+    def key_of(self, values):
+        house = tuple(norm(cells.text_of(values.get(n))) for n in ("estate", "building", "unit", "room"))
+        id_number = _row_id_number(values)
+        if id_number:
+            return (*house, "id", id_number)
+        return (*house, "name", norm(values.get("name")), norm(values.get("role")))
+
     def export_queryset(self, queryset: QuerySet) -> QuerySet:
         if queryset.model is Household:
             queryset = Person.objects.filter(household__in=queryset.values("pk"))
         return queryset.select_related("household__house__building__estate").order_by(
-            "household__house__building__name", "household__house__unit", "household__house__room", "role", "name")
+            "household__house__building__name", "household__house__unit", "household__house__room", "role", "name", "pk")
 
     def prepare(self, rows, ctx):
         houses = self.houses_for(rows, ctx)
@@ -87,17 +98,41 @@ class PersonResource(SpreadsheetResource):
         households = _households_for(list(houses.values()), ctx)
         # Only this batch's households: the cache holds every household seen so far.
         saved = [households[h.pk].pk for h in houses.values() if households[h.pk].pk]
-        names = {cells.text_of(r.values.get("name")) for r in rows}
         people = {}
-        for person in Person.objects.filter(household_id__in=saved, name__in=names):
-            people[(person.household_id, norm(person.name))] = remember_loaded(person)
+        for person in Person.objects.filter(household_id__in=saved).order_by("pk"):
+            people.setdefault(person.household_id, []).append(remember_loaded(person))
         ctx.cache["people"] = people
+
+    def match(self, row, household, ctx) -> Person | None:
+        """The person this row is about: by ID number when the row has one, else by name and role
+        (a masked ID number narrows the candidates). Raise RowError when two people match."""
+        people = ctx.cache["people"].get(household.pk, []) if household.pk else []
+        name = norm(row.values.get("name"))
+        role = row.values.get("role")
+        id_number = _row_id_number(row.values)
+        if id_number:
+            candidates = [p for p in people if normalize_id_number(p.id_number) == id_number]
+            if not candidates:  # the archive lacks the ID number: match the same name and role
+                candidates = [p for p in people if norm(p.name) == name and not p.id_number
+                              and (role is None or p.role == role)]
+        else:
+            candidates = [p for p in people if norm(p.name) == name and (role is None or p.role == role)]
+            masked = cells.text_of(row.values.get("id_number"))
+            if masked and "*" in masked:
+                candidates = [p for p in candidates if mask_id_number(p.id_number) == masked]
+        if len(candidates) > 1:
+            raise RowError(
+                _("This row could be any of these people of the household: %(people)s. Add the ID number or "
+                  "the role to tell them apart.") % {"people": "；".join(_describe(p, ctx) for p in candidates)},
+                "name",
+            )
+        return candidates[0] if candidates else None
 
     def build(self, row, ctx):
         self.estate_for(row, ctx)
         house = self.house_for(row, ctx.cache["houses"])
         household = ctx.cache["households"][house.pk]
-        person = ctx.cache["people"].get((household.pk, norm(row.values["name"]))) if household.pk else None
+        person = self.match(row, household, ctx)
         if person is None:
             person = Person(household=household)
         else:
@@ -105,6 +140,20 @@ class PersonResource(SpreadsheetResource):
         self.assign(person, row, ctx, ["name", "role", "relationship", "mobile", "id_type", "id_number",
                                        "move_in", "lease_start", "lease_end", "notes"])
         return person
+
+
+def _row_id_number(values) -> str:
+    """The row's ID number when it is a full one (a masked one, with *, identifies nobody)."""
+    text = normalize_id_number(cells.text_of(values.get("id_number")))
+    return "" if "*" in text else text
+
+
+def _describe(person: Person, ctx) -> str:
+    number = person.id_number if ctx.can_view_personal else mask_id_number(person.id_number)
+    parts = [person.name, str(person.get_role_display())]
+    if number:
+        parts.append(number)
+    return " ".join(parts)
 
 
 class VehicleResource(SpreadsheetResource):
@@ -213,7 +262,9 @@ class KeyResource(SpreadsheetResource):
 
 class DocumentResource(SpreadsheetResource):
     estate = Column("estate__code", gettext_lazy("estate code"), required=True, example="HYY")
-    reference = Column("reference", _label(Document, "reference"), cells.TextWidget(nfkc=True), required=True, example="HYY-2024-001")
+    reference = Column("reference", _label(Document, "reference"), cells.TextWidget(nfkc=True), example="HYY-2024-001",
+                       help_text=gettext_lazy("May be empty: a document without one is matched by year, category "
+                                              "and title."))
     title = Column("title", _label(Document, "title"), required=True, example="2024年物业服务合同")
     category = Column("category", _label(Document, "category"), cells.ChoiceWidget(Document.Category.choices), required=True)
     year = Column("year", _label(Document, "year"), cells.IntegerWidget(), required=True, example="2024")
@@ -225,15 +276,31 @@ class DocumentResource(SpreadsheetResource):
     confidentiality = Column("confidentiality", _label(Document, "confidentiality"),
                              cells.ChoiceWidget(Document.Confidentiality.choices))
     notes = Column("notes", _label(Document, "notes"))
+    #: Export only: whether the electronic file and the paper copy are in step (ignored on import).
+    sync = Column(None, gettext_lazy("electronic and paper copies"), readonly=True,
+                  help_text=gettext_lazy("Filled in by the export; ignored on import."))
 
+    #: By reference number; a document without one (the model allows it) by year, category and
+    #: title among the documents without a reference (see ``key_of``).
     natural_key = ("estate", "reference")
     validate_exclude = ("file",)
 
     class Meta:
         model = Document
         fields = ("estate", "reference", "title", "category", "year", "building", "unit", "room", "cabinet", "box",
-                  "confidentiality", "notes")
+                  "confidentiality", "notes", "sync")
         import_id_fields = ("estate", "reference")
+
+    def dehydrate_sync(self, document):
+        return documents_sync.label_of(document)
+
+    def key_of(self, values):
+        estate = norm(cells.text_of(values.get("estate")))
+        reference = norm(cells.text_of(values.get("reference")))
+        if reference:
+            return (estate, "ref", reference)
+        return (estate, "untitled", str(values.get("year") or ""), norm(values.get("category")),
+                norm(cells.text_of(values.get("title"))))
 
     def export_queryset(self, queryset):
         return queryset.select_related("estate", "household__house__building")
@@ -245,15 +312,28 @@ class DocumentResource(SpreadsheetResource):
         estates = self.estates_by_code(ctx)
         ids = [estates[c].pk for c in {norm(r.values.get("estate")) for r in rows} if c in estates]
         refs = {cells.text_of(r.values.get("reference")) for r in rows}
-        ctx.cache["documents"] = {
-            (norm(d.estate.code), norm(d.reference)): remember_loaded(d)
-            for d in Document.objects.filter(estate_id__in=ids, reference__in=refs).select_related("estate")
-        }
+        titles = {cells.text_of(r.values.get("title")) for r in rows if not cells.text_of(r.values.get("reference"))}
+        documents: dict[tuple, list] = {}
+        matching = Document.objects.filter(estate_id__in=ids, reference__in=refs - {""})
+        if titles:
+            matching = matching | Document.objects.filter(estate_id__in=ids, reference="", title__in=titles)
+        for document in matching.select_related("estate").order_by("pk"):
+            key = self.key_of({"estate": document.estate.code, "reference": document.reference,
+                               "year": document.year, "category": document.category, "title": document.title})
+            documents.setdefault(key, []).append(remember_loaded(document))
+        ctx.cache["documents"] = documents
 
     def build(self, row, ctx):
         estate = self.estate_for(row, ctx)
         house = self.house_for(row, ctx.cache["houses"], required=False)
-        document = ctx.cache["documents"].get(row.key) or Document(estate=estate)
+        candidates = ctx.cache["documents"].get(row.key, [])
+        if len(candidates) > 1:
+            raise RowError(
+                _("This row could be any of these documents without a reference number: %(documents)s. Give them "
+                  "reference numbers in the admin first.") % {"documents": "；".join(f"#{d.pk} {d.title}" for d in candidates)},
+                "reference",
+            )
+        document = candidates[0] if candidates else Document(estate=estate)
         if house is not None:
             household = ctx.cache["households"][house.pk]
             if household.pk is None:
