@@ -1,9 +1,9 @@
 from django.utils.translation import gettext_lazy as _
+from estates.scoping import EstateScopedViewSetMixin
 from wagtail.admin.ui.tables import DateColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from estates.scoping import EstateScopedViewSetMixin
 from notifications.models import Message
 
 
@@ -16,6 +16,7 @@ class MessageViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     menu_order = 900
     add_to_admin_menu = True
     inspect_view_enabled = True
+    chooser_enabled = False
     list_display = ["recipient", "channel", "subject", "status", "attempts", DateColumn("created_at", label=_("created at"))]
     list_filter = ["channel", "status"]
     search_fields = ["recipient", "subject", "key"]
