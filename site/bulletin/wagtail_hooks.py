@@ -12,7 +12,7 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetViewSetGroup
 
-from bulletin import admin_views
+from bulletin import admin_views, page_chooser
 from bulletin.models import (
     BulletinHomePage,
     EventFeedback,
@@ -46,6 +46,11 @@ def register_event_reports_menu_item():
 def event_report_button(page, user, next_url=None):
     if isinstance(page.specific_deferred, EventPage) and user.has_perm(admin_views.VIEW_PERMISSION):
         yield ListingButton(_("Sign-ups and satisfaction"), reverse("bulletin_admin_event_report", args=[page.pk]), priority=60)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def only_own_estate_pages_in_chooser(pages, request):
+    return page_chooser.scope_pages(pages, request)
 
 
 @hooks.register("construct_explorer_page_queryset")

@@ -1,3 +1,4 @@
+from bulletin import page_chooser as page_chooser_urls
 from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
@@ -20,6 +21,8 @@ for app in settings.PROJECT_APPS:
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Wagtail's page chooser views that skip its chooser hook, narrowed to the user's estates.
+    path("admin/", include(page_chooser_urls)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
