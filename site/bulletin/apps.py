@@ -8,14 +8,10 @@ class BulletinConfig(AppConfig):
     verbose_name = _("Bulletin")
 
     def ready(self):
-        from wagtail.models import AbstractPage
-        from wagtail.permissions import register_permission_policy
+        from bulletin import permissions, signals
 
-        from bulletin import signals
-        from bulletin.permissions import EstatePagePermissionPolicy
-
-        # Replaces Wagtail's own page policy for every page model (see bulletin.permissions).
-        register_permission_policy(AbstractPage, EstatePagePermissionPolicy())
+        # Pages, documents and images belong to their estate (see bulletin.permissions).
+        permissions.register_policies()
 
         signals.connect()
         post_migrate.connect(signals.setup_after_migrate, dispatch_uid="bulletin_setup_after_migrate")

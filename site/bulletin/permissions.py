@@ -19,8 +19,15 @@ The testers below remain as a second, page-level guard (and keep the site root s
 from __future__ import annotations
 
 from estates.scoping import estate_ids_for
-from wagtail.models import GroupPagePermission, Page, PagePermissionTester
+from wagtail.models import (
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    PagePermissionTester,
+)
+from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 
 class EstatePagePermissionPolicy(PagePermissionPolicy):
@@ -77,3 +84,56 @@ class IndexPagePermissionTester(PagePermissionTester):
         super().__init__(user, page)
         if user.is_active and not user.is_superuser:
             self.permissions = set()
+
+
+# --- Documents and images: one collection per estate ------------------------------------------
+class _EstateCollectionsMixin:
+    """The roles' media permissions (on the root collection) count in the collections of the
+    user's estates only; a permission inside one estate's collection counts for its staff only."""
+
+    def get_all_permissions_for_user(self, user):
+        perms = list(super().get_all_permissions_for_user(user))
+        ids = estate_ids_for(user)
+        if not perms or ids is None:
+            return perms
+        from estates.models import Estate
+
+        estates = list(Estate.objects.filter(collection__isnull=False).select_related("collection"))
+        localised = []
+        for perm in perms:
+            path = perm.collection.path
+            owner = next((e for e in estates if path.startswith(e.collection.path)), None)
+            if owner is not None:
+                if owner.pk in ids:
+                    localised.append(perm)
+                continue
+            localised.extend(
+                GroupCollectionPermission(group_id=perm.group_id, collection=e.collection, permission=perm.permission)
+                for e in estates if e.pk in ids and e.collection.path.startswith(path)
+            )
+        # Wagtail puts these in sets, and unsaved model instances are unhashable: give the
+        # derived (never saved) rows distinct negative ids.
+        for number, perm in enumerate(localised, start=1):
+            if perm.pk is None:
+                perm.pk = -number
+        return localised
+
+
+class EstateCollectionPermissionPolicy(_EstateCollectionsMixin, CollectionOwnershipPermissionPolicy):
+    pass
+
+
+def register_policies() -> None:
+    """Called from bulletin's AppConfig.ready(). Wagtail registers its own media policies in its
+    apps' ready(), which run after ours, for the model and its subclasses; ours are registered
+    for the exact concrete models, which the registry prefers whatever the order."""
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.models import AbstractPage
+
+    # Replaces Wagtail's page policy for every page model (Wagtail registers it at import time).
+    register_permission_policy(AbstractPage, EstatePagePermissionPolicy())
+    # The permissions are those of Wagtail's base models, whatever the concrete models are.
+    for model, auth_model in ((get_document_model(), "wagtaildocs.Document"), (get_image_model(), "wagtailimages.Image")):
+        policy = EstateCollectionPermissionPolicy(model, auth_model=auth_model, owner_field_name="uploaded_by_user")
+        register_permission_policy(model, policy, exact_class=True)

@@ -1,6 +1,7 @@
 """Admin of the bulletin: sign-ups, return visits and ratings as snippets (estate-scoped), the
 per-event report and export, and secretaries kept to their own estate's pages."""
 
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from estates.scoping import EstateScopedViewSetMixin, estate_ids_for
@@ -9,10 +10,11 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import ListingButton
+from wagtail.permissions import policy_registry
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetViewSetGroup
 
-from bulletin import admin_views, page_chooser
+from bulletin import admin_views, page_chooser, selectors
 from bulletin.models import (
     BulletinHomePage,
     EventFeedback,
@@ -20,6 +22,17 @@ from bulletin.models import (
     EventReturnVisit,
     EventSignup,
 )
+
+
+@hooks.register("before_serve_document")
+def serve_only_published_documents(document, request):
+    """Public document URLs serve only files of published content; staff who may choose the
+    document (its estate's editors) also get drafts' files."""
+    policy = policy_registry.get_by_type(type(document))
+    if policy.user_has_any_permission_for_instance(request.user, ["choose", "change"], document):
+        return None
+    if not selectors.document_is_published(document):
+        raise Http404
 
 
 @hooks.register("register_admin_urls")
