@@ -1,6 +1,7 @@
 from bulletin import page_chooser as page_chooser_urls
 from django.conf import settings
 from django.urls import include, path
+from estates import reports as estate_reports
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -23,6 +24,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Wagtail's page chooser views that skip its chooser hook, narrowed to the user's estates.
     path("admin/", include(page_chooser_urls)),
+    # Wagtail's reports that are not per estate: site history scoped, page types usage superuser-only.
+    path("admin/reports/", include(estate_reports)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -6,7 +6,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from estates import scoping
+from estates import reports, scoping
 from estates.models import Building, Estate, House, PersonalDataAccess, StaffMembership
 from estates.scoping import EstateScopedViewSetMixin
 
@@ -82,6 +82,9 @@ class EstatesGroup(SnippetViewSetGroup):
 
 
 register_snippet(EstatesGroup)
+
+
+hooks.register("construct_reports_menu", reports.hide_superuser_reports)
 
 
 @hooks.register("register_admin_urls")
