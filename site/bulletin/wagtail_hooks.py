@@ -1,6 +1,7 @@
 """Admin of the bulletin: sign-ups, return visits and ratings as snippets (estate-scoped), the
 per-event report and export, and secretaries kept to their own estate's pages."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +34,14 @@ def serve_only_published_documents(document, request):
         return None
     if not selectors.document_is_published(document):
         raise Http404
+
+
+@hooks.register("before_move_page")
+def move_only_what_the_user_may_move(request, page, destination):
+    """Wagtail's move-confirm page (GET) shows the page and its children without asking the page's
+    permissions; the POST does. Asking here keeps another estate's titles out of it too."""
+    if not page.permissions_for_user(request.user).can_move_to(destination):
+        raise PermissionDenied
 
 
 @hooks.register("register_admin_urls")
