@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import IntegrityError, models, transaction
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 
 SEED_ID = 770001
 #: Every marker matches this; each (model, field) gets its own, so a failure names the source.
@@ -194,6 +194,19 @@ def concrete(pattern: str, ident=SEED_ID) -> str | None:
     return "/" + path
 
 
+def _exports(url: str) -> bool:
+    """Whether the route is a listing with a spreadsheet export (Wagtail's ``list_export``)."""
+    if not url.startswith("/admin/") or "?" in url:
+        return False
+    try:
+        func = resolve(url).func
+    except Resolver404:
+        return False
+    view_class = getattr(func, "view_class", None)
+    kwargs = getattr(func, "view_initkwargs", None) or {}
+    return bool(kwargs.get("list_export") or getattr(view_class, "list_export", None))
+
+
 def crawl_urls() -> list[str]:
     """Every GET route with estate A's ids; choosers' chosen-multiple and bulk actions with
     ``?id=``; listings also as CSV and XLSX exports."""
@@ -207,7 +220,7 @@ def crawl_urls() -> list[str]:
         if url.endswith("/chosen-multiple/"):
             url += f"?id={SEED_ID}"
         urls.add(url)
-        if url.startswith("/admin/") and str(SEED_ID) not in url and not url.endswith(("/add/", "/new/")):
+        if _exports(url):
             urls.add(url + "?export=csv")
     bulk_action_registry._scan_for_bulk_actions()
     for app_label, by_model in bulk_action_registry.actions.items():
@@ -217,7 +230,7 @@ def crawl_urls() -> list[str]:
     # Downloads that the resolver's patterns cannot name: the seeded document by its file name,
     # and the site history as a workbook.
     urls.add(f"/documents/{SEED_ID}/zq.pdf")
-    urls.add("/admin/reports/site-history/?export=xlsx")
+    urls.update({"/admin/reports/site-history/?export=csv", "/admin/reports/site-history/?export=xlsx"})
     return sorted(urls)
 
 

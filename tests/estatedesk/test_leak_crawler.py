@@ -58,7 +58,12 @@ def test_no_get_route_shows_estate_a_to_estate_b(world, role, record_property):
     assert not leaks, f"{len(leaks)} routes show estate A to {role} of estate B:\n" + "\n".join(leaks[:60])
 
 
-@pytest.mark.parametrize("role", [roles.ESTATE_MANAGER, roles.SUPERVISOR, roles.CLERK, roles.SECRETARY])
+#: The two roles with the most rights (the others' permissions are subsets of theirs), to keep
+#: the sweep within the time budget.
+POST_ROLES = [roles.ESTATE_MANAGER, roles.SUPERVISOR]
+
+
+@pytest.mark.parametrize("role", POST_ROLES)
 def test_no_post_route_changes_estate_a(world, role):
     seeder, estate_b = world
     client = _client(role, estate_b)
