@@ -231,6 +231,13 @@ def crawl_urls() -> list[str]:
     # and the site history as a workbook.
     urls.add(f"/documents/{SEED_ID}/zq.pdf")
     urls.update({"/admin/reports/site-history/?export=csv", "/admin/reports/site-history/?export=xlsx"})
+    # Searches that would match every marker ("ZQ" starts them all; the echoed query is not one).
+    urls.update({
+        "/admin/search/?q=ZQ", "/admin/pages/search/?q=ZQ", "/admin/documents/?q=ZQ", "/admin/images/?q=ZQ",
+        "/admin/choose-page/search/?q=ZQ", "/admin/api/main/pages/?search=ZQ", "/admin/documents/chooser/?q=ZQ",
+        "/admin/images/chooser/?q=ZQ", "/admin/snippets/archives/person/?q=ZQ",
+        "/admin/snippets/choose/archives/person/results/?q=ZQ", "/admin/reports/site-history/?label=ZQ",
+    })
     return sorted(urls)
 
 
