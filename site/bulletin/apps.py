@@ -8,7 +8,10 @@ class BulletinConfig(AppConfig):
     verbose_name = _("Bulletin")
 
     def ready(self):
-        from bulletin import signals
+        from bulletin import permissions, signals
+
+        # Pages, documents and images belong to their estate (see bulletin.permissions).
+        permissions.register_policies()
 
         signals.connect()
         post_migrate.connect(signals.setup_after_migrate, dispatch_uid="bulletin_setup_after_migrate")

@@ -155,3 +155,22 @@ def event_figures(*, event: EventPage) -> EventFigures:
         satisfaction_met=satisfaction_rate is not None and satisfaction_rate >= SATISFACTION_TARGET,
         average_score=average,
     )
+
+
+def document_is_published(document) -> bool:
+    """A document is public when a live page uses it: as a notice attachment, or linked from the
+    content of a live page (Wagtail's reference index)."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page, ReferenceIndex
+
+    from bulletin.models import NoticeAttachment
+
+    if NoticeAttachment.objects.filter(document=document, page__live=True).exists():
+        return True
+    live_pages = Page.objects.live().values_list("pk", flat=True)
+    return ReferenceIndex.objects.filter(
+        base_content_type=ContentType.objects.get_for_model(Page),
+        to_content_type=ContentType.objects.get_for_model(type(document)),
+        to_object_id=str(document.pk),
+        object_id__in=[str(pk) for pk in live_pages],
+    ).exists()

@@ -7,6 +7,7 @@ import io
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -24,6 +25,7 @@ from wagtail.models import (
     GroupPagePermission,
     Locale,
     Page,
+    ReferenceIndex,
     Revision,
     Site,
 )
@@ -71,8 +73,53 @@ def bulletin_setup(*, estates=None) -> BulletinIndexPage:
         site.save()
     _grant_editor_permissions(index)
     for estate in Estate.objects.all() if estates is None else estates:
-        bulletin_home_for(estate=estate, index=index)
+        estate_content_setup(estate=estate, index=index)
     return index
+
+
+def estate_content_setup(*, estate: Estate, index: BulletinIndexPage | None = None) -> BulletinHomePage:
+    """Idempotent: the estate's page tree and collection, and its pages' media moved from the
+    shared root collection into it. Runs when an estate is created and after every migrate."""
+    home = bulletin_home_for(estate=estate, index=index)
+    collection = estate_collection_for(estate=estate)
+    _move_shared_media_into(collection, home)
+    return home
+
+
+def estate_collection_for(*, estate: Estate) -> Collection:
+    """The estate's collection, a child of the root collection (documents and images of its
+    bulletin). The roles' media permissions on the root count only in their estates' collections
+    (bulletin.permissions)."""
+    if estate.collection_id is not None:
+        return estate.collection
+    with transaction.atomic():
+        locked = Estate.objects.select_for_update().get(pk=estate.pk)
+        if locked.collection_id is None:
+            root = Collection.get_first_root_node() or Collection.add_root(name="Root")
+            locked.collection = root.add_child(name=f"{estate.name} ({estate.code})")
+            Estate.objects.filter(pk=estate.pk).update(collection=locked.collection)
+    estate.collection = locked.collection  # the caller's instance knows it too
+    return estate.collection
+
+
+def _move_shared_media_into(collection: Collection, home: BulletinHomePage) -> None:
+    """Documents and images still in the root collection that only this estate's pages use
+    belong to this estate (data from before collections per estate)."""
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    root = Collection.get_first_root_node()
+    if root is None:
+        return
+    here = {str(pk) for pk in Page.objects.descendant_of(home, inclusive=True).values_list("pk", flat=True)}
+    page_refs = ReferenceIndex.objects.filter(base_content_type=ContentType.objects.get_for_model(Page))
+    for model in (get_document_model(), get_image_model()):
+        refs = page_refs.filter(to_content_type=ContentType.objects.get_for_model(model)).values_list("object_id", "to_object_id")
+        used_here, used_elsewhere = set(), set()
+        for page_id, media_id in refs:
+            (used_here if page_id in here else used_elsewhere).add(media_id)
+        ids = [int(pk) for pk in used_here - used_elsewhere if pk.isdigit()]
+        model.objects.filter(pk__in=ids, collection=root).update(collection=collection)
 
 
 def _grant_editor_permissions(index: Page) -> None:

@@ -1,6 +1,7 @@
-"""Plumbing only: the page cache follows publishing, and the bulletin tree exists after migrate."""
+"""Plumbing only: the page cache follows publishing, and the bulletin tree (and each estate's
+collection) exists after migrate and for every new estate."""
 
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished
 
 from bulletin import cache
@@ -13,7 +14,18 @@ def _invalidate(sender, **kwargs):
         cache.invalidate()
 
 
+def _estate_created(sender, instance, created, raw=False, **kwargs):
+    """A new estate gets its page tree and collection (the same idempotent setup as migrate)."""
+    if created and not raw:
+        from bulletin.services import estate_content_setup
+
+        estate_content_setup(estate=instance)
+
+
 def connect() -> None:
+    from estates.models import Estate
+
+    post_save.connect(_estate_created, sender=Estate, dispatch_uid="bulletin_estate_created")
     page_published.connect(_invalidate, dispatch_uid="bulletin_published")
     page_unpublished.connect(_invalidate, dispatch_uid="bulletin_unpublished")
     post_delete.connect(_invalidate, dispatch_uid="bulletin_deleted")

@@ -1,6 +1,8 @@
 """Admin of the bulletin: sign-ups, return visits and ratings as snippets (estate-scoped), the
 per-event report and export, and secretaries kept to their own estate's pages."""
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from estates.menu import PermissionMenuItem
@@ -10,6 +12,7 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import ListingButton
+from wagtail.permissions import policy_registry
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
     CreateView,
@@ -18,7 +21,7 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
-from bulletin import admin_urls, admin_views
+from bulletin import admin_urls, admin_views, page_chooser, selectors
 from bulletin.models import (
     BulletinHomePage,
     EventFeedback,
@@ -26,6 +29,25 @@ from bulletin.models import (
     EventReturnVisit,
     EventSignup,
 )
+
+
+@hooks.register("before_serve_document")
+def serve_only_published_documents(document, request):
+    """Public document URLs serve only files of published content; staff who may choose the
+    document (its estate's editors) also get drafts' files."""
+    policy = policy_registry.get_by_type(type(document))
+    if policy.user_has_any_permission_for_instance(request.user, ["choose", "change"], document):
+        return None
+    if not selectors.document_is_published(document):
+        raise Http404
+
+
+@hooks.register("before_move_page")
+def move_only_what_the_user_may_move(request, page, destination):
+    """Wagtail's move-confirm page (GET) shows the page and its children without asking the page's
+    permissions; the POST does. Asking here keeps another estate's titles out of it too."""
+    if not page.permissions_for_user(request.user).can_move_to(destination):
+        raise PermissionDenied
 
 
 @hooks.register("register_admin_urls")
@@ -45,6 +67,11 @@ def register_event_reports_menu_item():
 def event_report_button(page, user, next_url=None):
     if isinstance(page.specific_deferred, EventPage) and user.has_perm(admin_views.VIEW_PERMISSION):
         yield ListingButton(_("Sign-ups and satisfaction"), reverse("bulletin_admin_event_report", args=[page.pk]), priority=60)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def only_own_estate_pages_in_chooser(pages, request):
+    return page_chooser.scope_pages(pages, request)
 
 
 @hooks.register("construct_explorer_page_queryset")

@@ -1,8 +1,10 @@
 import re
 
+from bulletin import page_chooser as page_chooser_urls
 from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.static import serve
+from estates import reports as estate_reports
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -26,6 +28,10 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Wagtail's external-link chooser, with a 4xx-safe form (estatedesk.wagtail_fixes).
     path("admin/choose-external-link/", wagtail_fixes.external_link_chooser),
+    # Wagtail's page chooser views that skip its chooser hook, narrowed to the user's estates.
+    path("admin/", include(page_chooser_urls)),
+    # Wagtail's reports that are not per estate: site history scoped, page types usage superuser-only.
+    path("admin/reports/", include(estate_reports)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

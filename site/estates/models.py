@@ -25,6 +25,12 @@ class Estate(models.Model):
         _("managed floor area (m²)"), max_digits=12, decimal_places=2, default=0,
         validators=[MinValueValidator(0)],
     )
+    #: The estate's Wagtail collection: its documents and images (bulletin attachments, photos).
+    #: Created with the estate (bulletin.services.estate_content_setup); see bulletin.permissions.
+    collection = models.OneToOneField(
+        "wagtailcore.Collection", on_delete=models.PROTECT, null=True, blank=True, editable=False,
+        related_name="estate", verbose_name=_("collection"),
+    )
 
     objects = EstateManager()
 

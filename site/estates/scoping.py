@@ -17,13 +17,15 @@ Superusers see everything.
 from __future__ import annotations
 
 from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.forms import ModelChoiceField
 from django.http import Http404
 from django.utils.functional import cached_property
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
+from wagtail.permissions import policy_registry, register_permission_policy
+from wagtail.snippets.views import chooser as snippet_chooser
 
 _CACHE_ATTR = "_estatedesk_estate_ids"
 
@@ -142,16 +144,10 @@ class _ScopedViewMixin:
         return filterset
 
 
-class _ScopedChooserMixin(_ScopedViewMixin):
-    def get_object_list(self, *args, **kwargs):
-        return scope_queryset(super().get_object_list(*args, **kwargs), self.request.user)
-
-
 _VIEW_ATTRS = (
     "index_view_class", "add_view_class", "edit_view_class", "delete_view_class",
     "history_view_class", "usage_view_class", "inspect_view_class", "copy_view_class",
 )
-_CHOOSER_VIEW_ATTRS = ("choose_view_class", "choose_results_view_class", "chosen_view_class")
 
 
 def _wrap(viewset, attrs, mixin):
@@ -159,6 +155,108 @@ def _wrap(viewset, attrs, mixin):
         view_class = getattr(viewset, attr, None)
         if view_class is not None and not issubclass(view_class, mixin):
             setattr(viewset, attr, type(f"EstateScoped{view_class.__name__}", (mixin, view_class), {}))
+
+
+def valid_pks(model: type[Model], values) -> list:
+    """The given primary keys converted to the model's type; Http404 when one is not a key
+    (``chosen/abc/`` or ``?id=abc`` must answer 404, not 500)."""
+    pks = []
+    for value in values:
+        try:
+            pks.append(model._meta.pk.to_python(value))
+        except (ValidationError, ValueError, TypeError) as exc:
+            raise Http404 from exc
+    return pks
+
+
+# --- Choosers -----------------------------------------------------------------------------------
+#: Picking a record in a chooser shows it: the user needs to be allowed to see the model.
+CHOOSE_ACTIONS = ("view", "change")
+
+
+class _ChooserScopeMixin:
+    """Every chooser view: the user must be allowed to see the model, and sees only their estates' rows."""
+
+    def dispatch(self, request, *args, **kwargs):
+        policy = policy_registry.get_by_type(self.model_class)
+        if not policy.user_has_any_permission(request.user, CHOOSE_ACTIONS):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def scoped(self, queryset: QuerySet) -> QuerySet:
+        return scope_queryset(queryset, self.request.user)
+
+
+class ScopedChooseView(_ChooserScopeMixin, snippet_chooser.ChooseView):
+    def get_object_list(self, *args, **kwargs):
+        return self.scoped(super().get_object_list(*args, **kwargs))
+
+
+class ScopedChooseResultsView(_ChooserScopeMixin, snippet_chooser.ChooseResultsView):
+    def get_object_list(self, *args, **kwargs):
+        return self.scoped(super().get_object_list(*args, **kwargs))
+
+
+class ScopedChosenView(_ChooserScopeMixin, snippet_chooser.SnippetChosenView):
+    def get_object(self, pk):
+        [pk] = valid_pks(self.model_class, [pk])
+        return self.scoped(self.model_class._default_manager.all()).get(pk=pk)
+
+
+class ScopedChosenMultipleView(_ChooserScopeMixin, snippet_chooser.SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        pks = valid_pks(self.model_class, pks)
+        return self.scoped(self.model_class._default_manager.filter(pk__in=pks))
+
+
+class ScopedChooserCreateView(_ChooserScopeMixin, snippet_chooser.SnippetCreateView):
+    """Our snippets offer no creation form in the chooser (records are created in their own
+    views, through their services); without a form, Wagtail's create view fails with a 500."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.get_creation_form_class() is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class EstateScopedChooserViewSet(snippet_chooser.SnippetChooserViewSet):
+    choose_view_class = ScopedChooseView
+    choose_results_view_class = ScopedChooseResultsView
+    chosen_view_class = ScopedChosenView
+    chosen_multiple_view_class = ScopedChosenMultipleView
+    create_view_class = ScopedChooserCreateView
+
+
+# --- Bulk actions -------------------------------------------------------------------------------
+class _ScopedBulkActionMixin:
+    """Wagtail's bulk actions list the records the user may not act on by name ("items with no
+    access"): with ids of another estate, the confirm page would show that estate's records. Here
+    they are left out entirely, ids that are not keys answer 404, and so does an empty selection."""
+
+    def get_actionable_objects(self):
+        ids = [value for value in self.request.GET.getlist("id") if value != "all"]
+        valid_pks(self.model, ids)
+        objects, _extra = super().get_actionable_objects()
+        if is_estate_scoped(self.model):
+            objects = [obj for obj in objects if user_can_reach(self.request.user, obj)]
+        if not objects:
+            raise Http404
+        return objects, {"items_with_no_access": []}
+
+
+def scope_bulk_actions() -> None:
+    """Put the mixin on every registered bulk action (Wagtail's and ours): called once all
+    ``register_bulk_action`` hooks are known, when the admin URLs are built."""
+    from wagtail.admin.views.bulk_action.registry import bulk_action_registry
+
+    bulk_action_registry._scan_for_bulk_actions()
+    for by_model in bulk_action_registry.actions.values():
+        for actions in by_model.values():
+            for action_type, action_class in list(actions.items()):
+                if not issubclass(action_class, _ScopedBulkActionMixin):
+                    actions[action_type] = type(
+                        f"EstateScoped{action_class.__name__}", (_ScopedBulkActionMixin, action_class), {}
+                    )
 
 
 class EstateScopedViewSetMixin:
@@ -177,11 +275,15 @@ class EstateScopedViewSetMixin:
             return self.queryset.all()
         return super().get_queryset(request)
 
-    @property
-    def chooser_viewset(self):
-        chooser = super().chooser_viewset
-        _wrap(chooser, _CHOOSER_VIEW_ATTRS, _ScopedChooserMixin)
-        return chooser
+    chooser_viewset_class = EstateScopedChooserViewSet
+
+    #: False for records nobody picks in a form (logs: messages, access log, import jobs):
+    #: then the model has no chooser at all and its chooser URLs answer 404.
+    chooser_enabled = True
+
+    def register_chooser_viewset(self):
+        if self.chooser_enabled:
+            super().register_chooser_viewset()
 
     def get_edit_handler(self):
         handler = super().get_edit_handler()

@@ -1,10 +1,12 @@
 """Admin for estates, buildings, houses and staff memberships: one "小区 / Estates" menu group."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from estates import reports, scoping
 from estates.models import Building, Estate, House, PersonalDataAccess, StaffMembership
 from estates.scoping import EstateScopedViewSetMixin
 
@@ -68,6 +70,7 @@ class PersonalDataAccessViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     queryset = PersonalDataAccess.objects.select_related("user", "estate")
     inspect_view_enabled = True
     copy_view_enabled = False
+    chooser_enabled = False
     panels = []
 
 
@@ -79,3 +82,13 @@ class EstatesGroup(SnippetViewSetGroup):
 
 
 register_snippet(EstatesGroup)
+
+
+hooks.register("construct_reports_menu", reports.hide_superuser_reports)
+
+
+@hooks.register("register_admin_urls")
+def scope_bulk_actions():
+    """Every bulk action (Wagtail's too) acts on, and lists, only the user's estates' records."""
+    scoping.scope_bulk_actions()
+    return []

@@ -31,6 +31,7 @@ class MessageViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     inspect_view_enabled = True
     index_view_class = MessageIndexView
     inspect_view_class = MessageInspectView
+    chooser_enabled = False
     list_display = ["recipient", "channel", "subject", "status", "attempts", DateColumn("created_at", label=_("created at"))]
     list_filter = ["channel", "status"]
     search_fields = ["subject", "key"]
