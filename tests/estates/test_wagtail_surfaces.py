@@ -67,7 +67,9 @@ def test_chooser_without_view_permission_is_forbidden(client_for, make_user, est
 
 @pytest.mark.parametrize("url", ["chosen/abc/", "chosen-multiple/?id=abc", "chosen-multiple/?id=1&id=x%00"])
 def test_non_numeric_ids_are_not_found(client_for, clerk_a, url):
-    assert client_for(clerk_a).get(chooser("estates.house", "choose") + url).status_code == 404
+    # A NUL byte in the query string is refused (400) before any view runs (estatedesk.middleware).
+    expected = 400 if "%00" in url else 404
+    assert client_for(clerk_a).get(chooser("estates.house", "choose") + url).status_code == expected
 
 
 def test_chooser_create_post_is_not_found_not_500(client_for, make_user, estate_a):
