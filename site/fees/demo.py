@@ -75,7 +75,7 @@ def load_desk(*, estates, seed):
     a printed arrears notice, and the watch list started."""
     from fees import invoices, letters, watch
     from fees.models import ArrearsCase, Payment
-    from fees.models_letters import LetterKind, LetterTemplate
+    from fees.models.letters import LetterKind, LetterTemplate
 
     rng = random.Random(seed + 20)
     for estate in estates:

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from fees.models_invoices import InvoiceRequest
+from fees.models.invoices import InvoiceRequest
 
 
 class InvoiceRequestForm(forms.Form):

@@ -19,8 +19,8 @@ from wagtail.admin import messages
 from fees import ageing, invoices, letters
 from fees.desk_forms import AgeingForm, InvoiceCancelForm, InvoiceIssueForm, InvoiceRequestForm
 from fees.models import Payment
-from fees.models_invoices import InvoiceRequest
-from fees.models_letters import ArrearsLetter, LetterKind
+from fees.models.invoices import InvoiceRequest
+from fees.models.letters import ArrearsLetter, LetterKind
 
 
 def _need(request, permission: str) -> None:

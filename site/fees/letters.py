@@ -30,7 +30,7 @@ from estates.scoping import user_can_reach
 from fees import services
 from fees.contacts import household_contacts
 from fees.models import ArrearsCase, Bill, ChasingStep, Step, money, period_label
-from fees.models_letters import ArrearsLetter, LetterKind, LetterTemplate
+from fees.models.letters import ArrearsLetter, LetterKind, LetterTemplate
 from fees.selectors import rmb_in_words
 
 PLACEHOLDERS = (

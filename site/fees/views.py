@@ -28,7 +28,7 @@ from fees.forms import (
     allowed_manual_steps,
 )
 from fees.models import ArrearsCase, Payment
-from fees.models_letters import LetterKind
+from fees.models.letters import LetterKind
 
 
 def _need(request, *permissions: str) -> None:
