@@ -2,8 +2,8 @@
 their satisfaction and return visits (``signups``). Every model is imported here, so
 ``bulletin.models.X`` keeps working for the app, its migrations and Django's model registry."""
 
+from bulletin.cache import DEFAULT_CACHE_SECONDS
 from bulletin.models.pages import (
-    DEFAULT_CACHE_SECONDS,
     RICH_TEXT_FEATURES,
     BilingualMixin,
     BulletinHomePage,
