@@ -2,6 +2,7 @@
 an item's loans, and a "Loans" button on every key and document of the archives listings."""
 
 import django_filters
+from archives.models import Document, Key
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
@@ -154,8 +155,6 @@ def register_board_menu_item():
 @hooks.register("register_snippet_listing_buttons")
 def lending_buttons_for_archive_items(instance, user, next_url=None):
     """A "Loans" button on every key and document of the archives listings."""
-    from archives.models import Document, Key
-
     if not isinstance(instance, (Key, Document)) or not user.has_perm("lending.view_loan"):
         return []
     kind = "key" if isinstance(instance, Key) else "document"

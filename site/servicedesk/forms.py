@@ -6,6 +6,8 @@ ValidationErrors on the form).
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -248,8 +250,6 @@ class KpiForm(forms.Form):
         self.fields["estate"].queryset = scope_queryset(Estate.objects.order_by("code"), user)
 
     def clean_month(self):
-        import datetime
-
         value = (self.cleaned_data.get("month") or "").strip()
         if not value:
             return None

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from estates.personal_data import mask_mobile
 from wagtail.admin.panels import FieldPanel
 
 from bulletin.models.pages import EventPage
@@ -45,8 +46,6 @@ class EventSignup(models.Model):
 
     @property
     def masked_mobile(self) -> str:
-        from estates.personal_data import mask_mobile
-
         return mask_mobile(self.mobile)
 
 
