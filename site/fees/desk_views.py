@@ -170,7 +170,9 @@ def letter_print(request, pk: int, kind: str):
     try:
         letter = letters.letter_issue(house=house, kind=kind, by=request.user)
     except ValidationError as exc:
-        from fees.views import _render_house
+        from fees.views import (
+            _render_house,  # fees.views imports this module: a local import breaks the cycle
+        )
 
         messages.error(request, " ".join(exc.messages))
         return _render_house(request, house, status=400)
