@@ -170,9 +170,8 @@ def letter_print(request, pk: int, kind: str):
     try:
         letter = letters.letter_issue(house=house, kind=kind, by=request.user)
     except ValidationError as exc:
-        from fees.views import (
-            _render_house,  # fees.views imports this module: a local import breaks the cycle
-        )
+        # fees.views imports this module: a local import breaks the cycle.
+        from fees.views import _render_house
 
         messages.error(request, " ".join(exc.messages))
         return _render_house(request, house, status=400)

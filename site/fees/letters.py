@@ -134,6 +134,7 @@ def letter_context(*, house: House, today: dt.date, days_to_pay: int) -> dict:
 
 def render_pdf(*, template: LetterTemplate, context: dict, number: str) -> bytes:
     """An A4 letter: letterhead, number, title, body, signature and date."""
+    # reportlab is loaded when a letter is printed, not at every start-up.
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.pdfbase import pdfmetrics
