@@ -8,11 +8,13 @@ from __future__ import annotations
 import datetime
 import random
 
+from django.contrib.auth import get_user_model
 from estates.models import House
 from simple_history.utils import bulk_create_with_history
 
 from archives.factories import plate_for, resident_id
 from archives.models import Document, Household, Key, Person, Vehicle
+from archives.stewards import households_assign_steward
 
 #: At most this many household files per estate, so that a demo of 100 000 houses stays quick.
 MAX_HOUSEHOLDS_PER_ESTATE = 2000
@@ -112,9 +114,6 @@ def load(*, estates, seed: int) -> None:
 
 def _assign_demo_steward(estates) -> None:
     """The demo steward (login "steward") looks after the first building of the first estate."""
-    from django.contrib.auth import get_user_model
-
-    from archives.stewards import households_assign_steward
 
     User = get_user_model()
     steward = User.objects.filter(username="steward").first()

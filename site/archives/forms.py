@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from estates.personal_data import can_view_personal_data
 from estates.scoping import EstateScopedAdminForm
 
-from archives.models import Household
+from archives.models import Household, Key
 from archives.privacy import MASKS, mask
 
 
@@ -73,8 +73,6 @@ class KeyForm(EstateScopedAdminForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from archives.models import Key
-
         status = self.fields.get("status")
         if status is None:
             return
@@ -86,8 +84,6 @@ class KeyForm(EstateScopedAdminForm):
             status.choices = [c for c in status.choices if c[0] != Key.Status.LENT_OUT]
 
     def clean_status(self):
-        from archives.models import Key
-
         value = self.cleaned_data.get("status")
         if self.was_out:
             return Key.Status.LENT_OUT

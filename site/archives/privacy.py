@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.contenttypes.models import ContentType
+from estates.models import Estate, PersonalDataAccess
 from estates.personal_data import (
     can_view_personal_data,
     log_personal_data_access,
@@ -15,6 +17,8 @@ from estates.personal_data import (
     mask_mobile,
 )
 from estates.scoping import estate_id_of
+
+from archives.models import Person
 
 #: Field name → masking function. Only ``Person`` holds personal data in the archives.
 MASKS = {"mobile": mask_mobile, "id_number": mask_id_number}
@@ -41,8 +45,6 @@ def log_shown(
     """
     if not can_view_personal_data(user):
         return
-    from estates.models import Estate
-
     estates: dict[int, Estate] = {}
     for person in people:
         shown_fields = [f for f in fields if getattr(person, f, "")]
@@ -63,11 +65,6 @@ def log_listed(*, user, people: Iterable, fields: Iterable[str] = tuple(MASKS)) 
     """
     if not can_view_personal_data(user):
         return
-    from django.contrib.contenttypes.models import ContentType
-    from estates.models import PersonalDataAccess
-
-    from archives.models import Person
-
     content_type = ContentType.objects.get_for_model(Person)
     fields = tuple(fields)
     entries = []

@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from estates.models import House
 from estates.personal_data import can_view_personal_data
+from estates.scoping import estate_id_of, estate_ids_for
 
 from archives.models import Document, Household, Key, Person, Vehicle
 from archives.privacy import MASKS, mask
@@ -164,8 +165,6 @@ def estate_id_of_record(*, model, object_id: int) -> int | None:
     """The estate of a record, existing or deleted (from its last historical row)."""
     obj = model._default_manager.filter(pk=object_id).first()
     if obj is not None:
-        from estates.scoping import estate_id_of
-
         return estate_id_of(obj)
     last = model.history.filter(id=object_id).order_by("-history_date", "-history_id").first()
     if last is None:
@@ -193,8 +192,6 @@ def deleted_records(*, user, model_names: list[str] | None = None, limit: int = 
 
     ``model_names`` limits to the archive models the caller may view.
     """
-    from estates.scoping import estate_ids_for
-
     ids = estate_ids_for(user)
     household_ids = Household.history.all()
     if ids is not None:

@@ -10,6 +10,7 @@ import datetime
 import re
 import unicodedata
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -174,8 +175,6 @@ _MAGIC = {
 
 
 def _upload_errors(upload) -> list[ValidationError]:
-    from django.conf import settings
-
     max_mb = getattr(settings, "ARCHIVES_MAX_UPLOAD_MB", 20)
     extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
     if extension not in DOCUMENT_EXTENSIONS:

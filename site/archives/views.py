@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
-from estates.scoping import estate_ids_for
+from estates.scoping import estate_ids_for, scope_queryset
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from archives import selectors, services
-from archives.models import Person
+from archives.models import Document, Person
 from archives.privacy import log_shown
 
 
@@ -200,9 +200,6 @@ class RestoreDeletedView(View):
 
 def document_file(request, pk: int):
     """The electronic file of a document, for users who may view it in its estate (never a public URL)."""
-    from estates.scoping import scope_queryset
-
-    from archives.models import Document
 
     if not _can(request.user, "view", Document):
         raise PermissionDenied

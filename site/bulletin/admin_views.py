@@ -3,9 +3,10 @@ targets, and the sign-up export. Scoped to the user's estates (404 for another e
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from estates.personal_data import can_view_personal_data, log_personal_data_access, mask_mobile
@@ -13,6 +14,7 @@ from estates.scoping import estate_ids_for
 
 from bulletin import exports, selectors
 from bulletin.models import EventPage, EventSignup
+from bulletin.services import return_visit_record
 
 VIEW_PERMISSION = "bulletin.view_eventsignup"
 
@@ -70,10 +72,6 @@ def event_export(request, pk: int, fmt: str):
 
 def record_visit(request, pk: int, signup_pk: int):
     """POST from the report: record a return visit of one participant."""
-    from django.contrib import messages
-    from django.shortcuts import redirect
-
-    from bulletin.services import return_visit_record
 
     event = _event_for(request.user, pk)
     if request.method != "POST":

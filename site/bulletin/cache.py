@@ -5,7 +5,7 @@ anonymous GETs only); ``AnonymousPageCacheMiddleware`` then stores the rendered 
 key of its own (host, full path, language) together with the bulletin's *generation*. Publishing,
 unpublishing, deleting or the expiry of a notice bumps the generation (``invalidate``), so every
 cached bulletin page is stale at once; an entry also expires by itself at the next moment its
-content changes (an expiry, a sign-up deadline), see ``selectors.timeout_until_next_change``.
+content changes (an expiry, a sign-up deadline), see ``timeout_until_next_change``.
 
 The cache is Django's default cache: a file cache shared by every process of one machine, or
 Redis when several machines serve the site. A caching proxy in front can be purged through
@@ -20,11 +20,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from estatedesk import cache as reliable_cache
 
 GENERATION_KEY = "bulletin:generation"
+#: The longest a bulletin page is cached when nothing on it changes sooner (BULLETIN_CACHE_SECONDS).
+DEFAULT_CACHE_SECONDS = 600
 HEADER = "X-Bulletin-Cache"
 #: Paths that are never bulletin pages (the admin, the API, files, forms that POST).
 EXCLUDED_PREFIXES = ("/admin/", "/api/", "/static/", "/media/", "/documents/", "/i18n/", "/healthz", "/bulletin/")
@@ -116,3 +118,17 @@ class AnonymousPageCacheMiddleware:
             )
             response[HEADER] = "miss"
         return response
+
+
+def timeout_until_next_change(*, notices=(), events=(), now=None) -> int:
+    """How long a page showing these items may be cached: until the next expiry, deadline,
+    start or end among them (at least 1 s), and never longer than the configured maximum."""
+    now = now or timezone.now()
+    longest = getattr(settings, "BULLETIN_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
+    moments = [n.expires_at for n in notices if n.expires_at]
+    for event in events:
+        moments += [event.signup_deadline, event.starts_at, event.ends_at]
+    future = [(m - now).total_seconds() for m in moments if m and m > now]
+    if future:
+        return max(1, min(longest, int(min(future)) + 1))
+    return longest

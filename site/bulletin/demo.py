@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from bulletin.models import Category, EventPage, NoticePage
+from bulletin.models import BulletinHomePage, Category, EventPage, NoticePage
 from bulletin.services import bulletin_setup, event_index_of, notice_index_of
 
 
@@ -20,8 +20,6 @@ def _publish(parent, page):
 def load(*, estates, seed: int) -> None:
     bulletin_setup(estates=estates)
     now = timezone.now().replace(second=0, microsecond=0)
-    from bulletin.models import BulletinHomePage
-
     for estate in estates:
         home = BulletinHomePage.objects.get(estate=estate)
         notices = notice_index_of(home)

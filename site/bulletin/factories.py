@@ -3,11 +3,17 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import factory
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
 from django.utils import timezone
 from estates.factories import BuildingFactory, EstateFactory, HouseFactory, UserFactory
+from PIL import Image as PILImage
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 
 from bulletin.models import (
     BulletinHomePage,
@@ -23,6 +29,7 @@ from bulletin.models import (
     NoticeIndexPage,
     NoticePage,
 )
+from bulletin.services import bulletin_home_for, bulletin_setup
 
 
 class _PageFactory(factory.django.DjangoModelFactory):
@@ -47,8 +54,6 @@ class _PageFactory(factory.django.DjangoModelFactory):
 
 
 def _index():
-    from bulletin.services import bulletin_setup
-
     return BulletinIndexPage.objects.first() or bulletin_setup(estates=[])
 
 
@@ -71,14 +76,10 @@ class BulletinHomePageFactory(_PageFactory):
 
     @classmethod
     def _create(cls, model_class, *args, parent=None, **kwargs):
-        from bulletin.services import bulletin_home_for
-
         return bulletin_home_for(estate=kwargs["estate"], index=parent or _index())
 
 
 def home_for(estate) -> BulletinHomePage:
-    from bulletin.services import bulletin_home_for
-
     return bulletin_home_for(estate=estate, index=_index())
 
 
@@ -163,9 +164,6 @@ class NoticeAttachmentFactory(factory.django.DjangoModelFactory):
 
 
 def make_document(title: str = "收费标准", name: str = "fees.pdf", content: bytes = b"%PDF-1.4\n%demo\n"):
-    from django.core.files.base import ContentFile
-    from wagtail.documents import get_document_model
-
     document = get_document_model()(title=title)
     document.file.save(name, ContentFile(content), save=False)
     document.save()
@@ -173,12 +171,6 @@ def make_document(title: str = "收费标准", name: str = "fees.pdf", content: 
 
 
 def make_image(title: str = "活动照片"):
-    import io
-
-    from django.core.files.images import ImageFile
-    from PIL import Image as PILImage
-    from wagtail.images import get_image_model
-
     buffer = io.BytesIO()
     PILImage.new("RGB", (8, 8), (200, 120, 40)).save(buffer, format="PNG")
     image = get_image_model()(title=title)

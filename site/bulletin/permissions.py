@@ -18,8 +18,12 @@ The testers below remain as a second, page-level guard (and keep the site root s
 
 from __future__ import annotations
 
+from estates.models import Estate
 from estates.scoping import estate_ids_for
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import (
+    AbstractPage,
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
@@ -27,7 +31,7 @@ from wagtail.models import (
 )
 from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
-from wagtail.permissions import register_permission_policy
+from wagtail.permissions import policy_registry, register_permission_policy
 
 
 class EstatePagePermissionPolicy(PagePermissionPolicy):
@@ -36,7 +40,7 @@ class EstatePagePermissionPolicy(PagePermissionPolicy):
         ids = estate_ids_for(user)
         if not perms or ids is None:
             return perms
-        from bulletin.models import BulletinHomePage
+        from bulletin.models import BulletinHomePage  # bulletin.models imports this module: a cycle
 
         homes = list(BulletinHomePage.objects.all())
         own_homes = [home for home in homes if home.estate_id in ids]
@@ -62,8 +66,6 @@ def estate_page_ids(user):
     ancestors leading to them); None for a superuser."""
     if user.is_superuser:
         return None
-    from wagtail.permissions import policy_registry
-
     return policy_registry.get_by_type(Page).explorable_instances(user).values("pk")
 
 
@@ -96,8 +98,6 @@ class _EstateCollectionsMixin:
         ids = estate_ids_for(user)
         if not perms or ids is None:
             return perms
-        from estates.models import Estate
-
         estates = list(Estate.objects.filter(collection__isnull=False).select_related("collection"))
         localised = []
         for perm in perms:
@@ -127,10 +127,6 @@ def register_policies() -> None:
     """Called from bulletin's AppConfig.ready(). Wagtail registers its own media policies in its
     apps' ready(), which run after ours, for the model and its subclasses; ours are registered
     for the exact concrete models, which the registry prefers whatever the order."""
-    from wagtail.documents import get_document_model
-    from wagtail.images import get_image_model
-    from wagtail.models import AbstractPage
-
     # Replaces Wagtail's page policy for every page model (Wagtail registers it at import time).
     register_permission_policy(AbstractPage, EstatePagePermissionPolicy())
     # The permissions are those of Wagtail's base models, whatever the concrete models are.

@@ -5,16 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet, Sum
-from django.utils import timezone
+from wagtail.models import Page, ReferenceIndex
 
+from bulletin.cache import timeout_until_next_change  # noqa: F401 -- re-exported: the pages and the listings share it
 from bulletin.models import (
-    DEFAULT_CACHE_SECONDS,
     BulletinHomePage,
     EventFeedback,
     EventPage,
     EventSignup,
+    NoticeAttachment,
     NoticePage,
 )
 
@@ -25,52 +26,34 @@ SATISFACTION_TARGET = Decimal("0.80")
 
 def homes() -> list[BulletinHomePage]:
     """The estate switcher: every live estate home, one query."""
-    return list(BulletinHomePage.objects.live().select_related("estate").order_by("estate__code"))
+    return BulletinHomePage.switcher()
 
 
 def sections_of(home: BulletinHomePage) -> dict:
     """The notice and event index under a home (by type, one query)."""
-    from bulletin.models import EventIndexPage, NoticeIndexPage
-
-    found = {}
-    for page in home.get_children().live().specific():
-        if isinstance(page, NoticeIndexPage):
-            found.setdefault("notices", page)
-        elif isinstance(page, EventIndexPage):
-            found.setdefault("events", page)
-    return found
+    return home.sections()
 
 
 def current_notices(*, now=None) -> QuerySet[NoticePage]:
     """Published and not expired."""
-    now = now or timezone.now()
-    return NoticePage.objects.live().filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+    return NoticePage.objects.current(now=now)
 
 
 def notices_for_listing(*, estate_id: int | None, category: str | None = None, now=None) -> QuerySet[NoticePage]:
     """Urgent first, then pinned, then the newest. Expired notices leave the listings."""
-    qs = current_notices(now=now).select_related("estate")
-    if estate_id is not None:
-        qs = qs.filter(estate_id=estate_id)
-    if category:
-        qs = qs.filter(category=category)
-    return qs.order_by("-urgent", "-pinned", "-first_published_at", "-pk")
+    return NoticePage.objects.for_listing(estate_id=estate_id, category=category, now=now)
 
 
 def latest_notices_everywhere(*, limit: int = 10) -> QuerySet[NoticePage]:
-    return current_notices().select_related("estate").order_by("-urgent", "-first_published_at", "-pk")[:limit]
+    return NoticePage.objects.latest_everywhere(limit=limit)
 
 
 def upcoming_events(*, estate_id: int | None, now=None) -> QuerySet[EventPage]:
-    now = now or timezone.now()
-    qs = EventPage.objects.live().filter(ends_at__gt=now).select_related("estate").order_by("starts_at")
-    return qs.filter(estate_id=estate_id) if estate_id is not None else qs
+    return EventPage.objects.upcoming(estate_id=estate_id, now=now)
 
 
 def past_events(*, estate_id: int | None, now=None) -> QuerySet[EventPage]:
-    now = now or timezone.now()
-    qs = EventPage.objects.live().filter(ends_at__lte=now).select_related("estate").order_by("-starts_at")
-    return qs.filter(estate_id=estate_id) if estate_id is not None else qs
+    return EventPage.objects.past(estate_id=estate_id, now=now)
 
 
 def search_notices(*, query: str, estate_code: str | None = None, limit: int = 50) -> QuerySet[NoticePage]:
@@ -85,20 +68,6 @@ def search_notices(*, query: str, estate_code: str | None = None, limit: int = 5
     if estate_code:
         qs = qs.filter(estate__code=estate_code)
     return qs.order_by("-first_published_at", "-pk")[:limit]
-
-
-def timeout_until_next_change(*, notices=(), events=(), now=None) -> int:
-    """How long a page showing these items may be cached: until the next expiry, deadline,
-    start or end among them (at least 1 s), and never longer than the configured maximum."""
-    now = now or timezone.now()
-    longest = getattr(settings, "BULLETIN_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
-    moments = [n.expires_at for n in notices if n.expires_at]
-    for event in events:
-        moments += [event.signup_deadline, event.starts_at, event.ends_at]
-    future = [(m - now).total_seconds() for m in moments if m and m > now]
-    if future:
-        return max(1, min(longest, int(min(future)) + 1))
-    return longest
 
 
 def signup_taken(*, event: EventPage) -> int:
@@ -160,11 +129,6 @@ def event_figures(*, event: EventPage) -> EventFigures:
 def document_is_published(document) -> bool:
     """A document is public when a live page uses it: as a notice attachment, or linked from the
     content of a live page (Wagtail's reference index)."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Page, ReferenceIndex
-
-    from bulletin.models import NoticeAttachment
-
     if NoticeAttachment.objects.filter(document=document, page__live=True).exists():
         return True
     live_pages = Page.objects.live().values_list("pk", flat=True)

@@ -19,6 +19,8 @@ from estates import roles
 from estates.models import Estate, House
 from estates.personal_data import normalize_mobile, validate_mobile
 from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import (
     Collection,
     GroupCollectionPermission,
@@ -105,9 +107,6 @@ def estate_collection_for(*, estate: Estate) -> Collection:
 def _move_shared_media_into(collection: Collection, home: BulletinHomePage) -> None:
     """Documents and images still in the root collection that only this estate's pages use
     belong to this estate (data from before collections per estate)."""
-    from wagtail.documents import get_document_model
-    from wagtail.images import get_image_model
-
     root = Collection.get_first_root_node()
     if root is None:
         return

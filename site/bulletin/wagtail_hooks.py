@@ -7,7 +7,8 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from estates.menu import PermissionMenuItem
 from estates.personal_views import MobileSearchIndexMixin
-from estates.scoping import EstateScopedViewSetMixin, estate_ids_for
+from estates.scoping import estate_ids_for
+from estates.viewsets import EstateSnippetViewSet
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column
@@ -17,7 +18,6 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
     CreateView,
     IndexView,
-    SnippetViewSet,
     SnippetViewSetGroup,
 )
 
@@ -90,7 +90,7 @@ class EventSignupIndexView(MobileSearchIndexMixin, IndexView):
     mobile_fields = ("mobile",)
 
 
-class EventSignupViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class EventSignupViewSet(EstateSnippetViewSet):
     model = EventSignup
     index_view_class = EventSignupIndexView
     icon = "user"
@@ -101,7 +101,6 @@ class EventSignupViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     queryset = EventSignup.objects.select_related("event", "house__building")
     inspect_view_enabled = True
     inspect_view_fields = ["event", "name", "house", "masked_mobile", "people", "created_at"]
-    copy_view_enabled = False
     #: Sign-ups come in through the public form; staff correct the name, house or count.
     panels = [FieldPanel("name"), FieldPanel("house"), FieldPanel("people")]
 
@@ -114,24 +113,22 @@ class ReturnVisitCreateView(CreateView):
         return instance
 
 
-class EventReturnVisitViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class EventReturnVisitViewSet(EstateSnippetViewSet):
     model = EventReturnVisit
     icon = "mail"
     add_view_class = ReturnVisitCreateView
     list_display = ["signup", "visited_at", "by", "note"]
     list_filter = ["signup__event"]
     queryset = EventReturnVisit.objects.select_related("signup__event", "by")
-    copy_view_enabled = False
 
 
-class EventFeedbackViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class EventFeedbackViewSet(EstateSnippetViewSet):
     model = EventFeedback
     icon = "pick"
     list_display = ["signup", "score", "comment", "created_at"]
     list_filter = ["signup__event", "score"]
     queryset = EventFeedback.objects.select_related("signup__event")
     inspect_view_enabled = True
-    copy_view_enabled = False
     panels = []
 
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from estates.models import PersonalDataAccess
 
 PERSONAL_DATA_PERMISSION = "estates.view_personal_data"
 _MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -65,9 +68,6 @@ def shown_id_number(value: str, user) -> str:
 
 def log_personal_data_access(*, user, obj=None, fields: list[str], action: str, estate=None, detail: str = "") -> None:
     """Record that ``user`` saw (action="view") or exported (action="export") personal data."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from estates.models import PersonalDataAccess
 
     PersonalDataAccess.objects.create(
         user=user if user and user.is_authenticated else None,

@@ -27,6 +27,8 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.views import chooser as snippet_chooser
 
+from estates.models import StaffMembership
+
 _CACHE_ATTR = "_estatedesk_estate_ids"
 
 
@@ -45,8 +47,6 @@ def estate_ids_for(user) -> frozenset[int] | None:
         return None
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        from estates.models import StaffMembership
-
         cached = frozenset(StaffMembership.objects.filter(user=user).values_list("estate_id", flat=True))
         setattr(user, _CACHE_ATTR, cached)
     return cached

@@ -4,14 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from estates import reports, scoping
 from estates.models import Building, Estate, House, PersonalDataAccess, StaffMembership
-from estates.scoping import EstateScopedViewSetMixin
+from estates.viewsets import EstateSnippetViewSet
 
 
-class EstateViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class EstateViewSet(EstateSnippetViewSet):
     model = Estate
     icon = "home"
     #: The listing of a company's estates is short; no filters needed.
@@ -21,7 +21,7 @@ class EstateViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     panels = [FieldPanel("name"), FieldPanel("code"), FieldPanel("address"), FieldPanel("managed_area")]
 
 
-class BuildingViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class BuildingViewSet(EstateSnippetViewSet):
     model = Building
     icon = "folder-open-1"
     list_display = ["name", "estate"]
@@ -33,14 +33,13 @@ class BuildingViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     panels = [FieldPanel("estate"), FieldPanel("name")]
 
 
-class HouseViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class HouseViewSet(EstateSnippetViewSet):
     model = House
     icon = "doc-empty"
     list_display = ["label", "building", "floor", "area", "status", "use"]
     list_filter = ["building__estate", "building", "status", "use"]
     search_fields = ["room", "unit", "building__name", "building__estate__name"]
     inspect_view_enabled = True
-    list_per_page = 50
     queryset = House.objects.select_related("building__estate")
     panels = [
         FieldPanel("building"),
@@ -49,7 +48,7 @@ class HouseViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     ]
 
 
-class StaffMembershipViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class StaffMembershipViewSet(EstateSnippetViewSet):
     model = StaffMembership
     icon = "group"
     list_display = ["user", "estate", "mobile"]
@@ -59,7 +58,7 @@ class StaffMembershipViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     panels = [FieldPanel("user"), FieldPanel("estate"), FieldPanel("mobile")]
 
 
-class PersonalDataAccessViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class PersonalDataAccessViewSet(EstateSnippetViewSet):
     """Read-only: the role matrix grants only "view" on this model, to supervisors and managers."""
 
     model = PersonalDataAccess
@@ -69,7 +68,6 @@ class PersonalDataAccessViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     search_fields = ["object_repr", "user__username", "fields"]
     queryset = PersonalDataAccess.objects.select_related("user", "estate")
     inspect_view_enabled = True
-    copy_view_enabled = False
     chooser_enabled = False
     panels = []
 

@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
+from estates.models import Building, House
 
 from fees.models import Bill, money
 
@@ -104,8 +105,6 @@ def ageing_report(*, estate, as_of: dt.date, by: str = "house", building=None) -
 def _by_house(bills, sums) -> list[dict]:
     """The aggregate grouped by house id only, then joined to the house and building labels and
     sorted, in the same statement: the join touches one row per owing house, not one per bill."""
-    from estates.models import Building, House
-
     sql, params = bills.values("house_id").annotate(**sums).order_by().query.sql_with_params()
     house, building = House._meta.db_table, Building._meta.db_table
     keys = [*(b[0] for b in BUCKETS), "total"]

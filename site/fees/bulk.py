@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection, models
+from django.utils import timezone
 
 CHUNK = 5000
 
@@ -59,8 +60,6 @@ def insert_rows(model, rows: list[dict]) -> int:
 def copy_history(model, *, where: str, params: list, user=None, reason: str = "", when: dt.datetime | None = None) -> None:
     """Write the "+" (created) history rows of the rows matching ``where``: the caller narrows it
     to the rows it has just inserted (by the timestamp it gave them, under its lock)."""
-    from django.utils import timezone
-
     history = model.history.model
     qn = connection.ops.quote_name
     table, history_table = qn(model._meta.db_table), qn(history._meta.db_table)

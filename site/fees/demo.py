@@ -10,8 +10,9 @@ from django.utils import timezone
 from estates import roles
 from estates.models import House
 
-from fees import services
-from fees.models import Bill, FeeItem, FeeRate
+from fees import invoices, letters, services, watch
+from fees.models import ArrearsCase, Bill, FeeItem, FeeRate, Payment
+from fees.models.letters import LetterKind, LetterTemplate
 
 RATES = {"HYY": Decimal("2.50"), "JHY": Decimal("2.20")}
 
@@ -73,10 +74,6 @@ def load(*, estates, seed):
 def load_desk(*, estates, seed):
     """The fee desk's paperwork: letter templates per estate, an invoice requested and one issued,
     a printed arrears notice, and the watch list started."""
-    from fees import invoices, letters, watch
-    from fees.models import ArrearsCase, Payment
-    from fees.models_letters import LetterKind, LetterTemplate
-
     rng = random.Random(seed + 20)
     for estate in estates:
         for kind in LetterKind.values:

@@ -12,9 +12,9 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 
 from fees import ladder
 from fees.models import ArrearsCase
-from fees.models_invoices import InvoiceRequest
-from fees.models_letters import ArrearsLetter, LetterTemplate
-from fees.models_watch import HouseWatch
+from fees.models.invoices import InvoiceRequest
+from fees.models.letters import ArrearsLetter, LetterTemplate
+from fees.models.watch import HouseWatch
 
 
 def _house_url(obj):
@@ -63,9 +63,7 @@ class InvoiceRequestViewSet(EstateSnippetViewSet):
     list_export = ["estate", "payment", "buyer_type", "title", "tax_number", "amount", "state", "invoice_no",
                    "invoice_date", "requested_at", "done_at", "note"]
     export_filename = "invoices"
-    list_per_page = 50
     inspect_view_enabled = True
-    copy_view_enabled = False
 
 
 class ArrearsLetterViewSet(EstateSnippetViewSet):
@@ -80,8 +78,6 @@ class ArrearsLetterViewSet(EstateSnippetViewSet):
     ]
     list_filter = ["estate", "kind", "year"]
     search_fields = ["number", "owner", "house__room", "house__building__name"]
-    list_per_page = 50
-    copy_view_enabled = False
 
 
 class LetterTemplateViewSet(EstateSnippetViewSet):
@@ -91,7 +87,6 @@ class LetterTemplateViewSet(EstateSnippetViewSet):
     queryset = LetterTemplate.objects.select_related("estate")
     list_display = ["__str__", "title", "letterhead", DateColumn("updated_at", label=_("updated at"))]
     list_filter = ["estate", "kind"]
-    copy_view_enabled = False
 
 
 class HouseWatchViewSet(EstateSnippetViewSet):
@@ -105,8 +100,6 @@ class HouseWatchViewSet(EstateSnippetViewSet):
     ]
     list_filter = ["estate"]
     search_fields = ["house__room", "house__building__name", "owners", "new_owners"]
-    list_per_page = 50
-    copy_view_enabled = False
 
 
 VIEWSETS = (InvoiceRequestViewSet, ArrearsLetterViewSet, LetterTemplateViewSet, HouseWatchViewSet)

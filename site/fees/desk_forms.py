@@ -6,8 +6,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from estates.models import Building
 
-from fees.models_invoices import InvoiceRequest
+from fees.models.invoices import InvoiceRequest
 
 
 class InvoiceRequestForm(forms.Form):
@@ -40,8 +41,6 @@ class AgeingForm(forms.Form):
 
     def __init__(self, *args, estates, **kwargs):
         super().__init__(*args, **kwargs)
-        from estates.models import Building
-
         self.fields["estate"].queryset = estates
         self.fields["building"].queryset = Building.objects.filter(estate__in=estates).select_related("estate")
 

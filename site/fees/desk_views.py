@@ -19,8 +19,8 @@ from wagtail.admin import messages
 from fees import ageing, invoices, letters
 from fees.desk_forms import AgeingForm, InvoiceCancelForm, InvoiceIssueForm, InvoiceRequestForm
 from fees.models import Payment
-from fees.models_invoices import InvoiceRequest
-from fees.models_letters import ArrearsLetter, LetterKind
+from fees.models.invoices import InvoiceRequest
+from fees.models.letters import ArrearsLetter, LetterKind
 
 
 def _need(request, permission: str) -> None:
@@ -170,6 +170,7 @@ def letter_print(request, pk: int, kind: str):
     try:
         letter = letters.letter_issue(house=house, kind=kind, by=request.user)
     except ValidationError as exc:
+        # fees.views imports this module: a local import breaks the cycle.
         from fees.views import _render_house
 
         messages.error(request, " ".join(exc.messages))

@@ -20,9 +20,9 @@ from fees.models import (
     ReceiptCounter,
     Step,
 )
-from fees.models_invoices import InvoiceRequest
-from fees.models_letters import ArrearsLetter, LetterKind, LetterTemplate
-from fees.models_watch import HouseWatch
+from fees.models.invoices import InvoiceRequest
+from fees.models.letters import ArrearsLetter, LetterKind, LetterTemplate
+from fees.models.watch import HouseWatch
 
 
 class FeeItemFactory(factory.django.DjangoModelFactory):

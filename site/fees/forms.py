@@ -5,7 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from estates.models import Estate
 from estates.personal_data import normalize_mobile, validate_mobile
 from estates.scoping import EstateScopedAdminForm, scope_queryset
 
@@ -99,14 +101,10 @@ class IssueBillsForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from estates.models import Estate
-
         self.fields["estate"].queryset = scope_queryset(Estate.objects.all(), user)
 
     def clean_period(self):
         period = self.cleaned_data["period"]
-        from django.utils import timezone
-
         if period > services.add_months(timezone.localdate().replace(day=1), 1):
             raise ValidationError(_("Bills can be issued for next month at the latest."))
         return period

@@ -20,7 +20,7 @@ from estates.scoping import user_can_reach
 from estates.workflow import Transition, Workflow
 
 from fees.models import Payment
-from fees.models_invoices import InvoiceRequest
+from fees.models.invoices import InvoiceRequest
 
 State = InvoiceRequest.State
 

@@ -27,10 +27,10 @@ from django.utils.translation import gettext as _
 from estates.models import Estate, House
 from estates.scoping import user_can_reach
 
-from fees import services
+from fees import ladder, services
 from fees.contacts import household_contacts
 from fees.models import ArrearsCase, Bill, ChasingStep, Step, money, period_label
-from fees.models_letters import ArrearsLetter, LetterKind, LetterTemplate
+from fees.models.letters import ArrearsLetter, LetterKind, LetterTemplate
 from fees.selectors import rmb_in_words
 
 PLACEHOLDERS = (
@@ -134,6 +134,7 @@ def letter_context(*, house: House, today: dt.date, days_to_pay: int) -> dict:
 
 def render_pdf(*, template: LetterTemplate, context: dict, number: str) -> bytes:
     """An A4 letter: letterhead, number, title, body, signature and date."""
+    # reportlab is loaded when a letter is printed, not at every start-up.
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.pdfbase import pdfmetrics
@@ -208,8 +209,6 @@ def letter_issue(*, house: House, kind: str, by, today: dt.date | None = None) -
     template = template_for(estate=estate, kind=kind)
     context = letter_context(house=house, today=today, days_to_pay=template.days_to_pay)
     if kind == LetterKind.LAWYER_LETTER:
-        from fees import ladder
-
         # "欠费超过3个月": a lawyer's letter claims arrears of more than three months only.
         if context["_months"] <= ladder.LAWYER_LETTER_AFTER_MONTHS:
             raise ValidationError(_("A lawyer's letter is for arrears of more than 3 months; this house owes %(n)s.")

@@ -9,6 +9,8 @@ the estate-scoped policy registered by estates (this app is ready later), keepin
 from estates.scoping import EstateScopedPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from fees import models
+
 
 class RestrictedEstatePolicy(EstateScopedPermissionPolicy):
     def __init__(self, model, *, denied: tuple[str, ...]):
@@ -23,8 +25,6 @@ class RestrictedEstatePolicy(EstateScopedPermissionPolicy):
 
 
 def register_fee_policies() -> None:
-    from fees import models
-
     read_only = ("add", "change", "delete")
     for model in (models.Bill, models.Payment, models.PaymentAllocation, models.ChasingStep,
                   models.MeterReading, models.FeeRun, models.ReceiptCounter,

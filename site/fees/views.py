@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from estates.models import House
+from estates.models import Estate, House
 from estates.personal_data import can_view_personal_data, log_personal_data_access, shown_mobile
 from estates.scoping import scope_queryset, user_can_reach
 from wagtail.admin import messages
@@ -28,7 +28,7 @@ from fees.forms import (
     allowed_manual_steps,
 )
 from fees.models import ArrearsCase, Payment
-from fees.models_letters import LetterKind
+from fees.models.letters import LetterKind
 
 
 def _need(request, *permissions: str) -> None:
@@ -230,8 +230,6 @@ def issue_bills(request):
 @login_required
 def collection(request):
     _need(request, "fees.view_bill")
-    from estates.models import Estate
-
     estates = scope_queryset(Estate.objects.all(), request.user)
     estate = None
     if request.GET.get("estate"):
@@ -253,8 +251,6 @@ def collection(request):
 def publish_standards(request):
     """Publish the fee standards of one of the user's estates to its bulletin (收费公示)."""
     _need(request, "fees.view_feeitem")
-    from estates.models import Estate
-
     estates = scope_queryset(Estate.objects.all(), request.user)
     estate = None
     raw = request.POST.get("estate") or request.GET.get("estate")

@@ -25,7 +25,7 @@ from notifications.services import notify
 
 from fees.contacts import _people_model
 from fees.models import ArrearsCase
-from fees.models_watch import HouseWatch
+from fees.models.watch import HouseWatch
 
 logger = logging.getLogger(__name__)
 

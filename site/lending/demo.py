@@ -6,6 +6,7 @@ services (so key statuses and history agree with the register), some of them bac
 
 import datetime
 
+from archives.models import Document, Key
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -13,8 +14,6 @@ from lending import services
 
 
 def load(*, estates, seed):
-    from archives.models import Document, Key
-
     if not estates:
         return
     estate = estates[0]

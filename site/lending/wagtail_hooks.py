@@ -2,13 +2,14 @@
 an item's loans, and a "Loans" button on every key and document of the archives listings."""
 
 import django_filters
+from archives.models import Document, Key
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from estates.menu import PermissionMenuItem
 from estates.models import Estate
-from estates.scoping import EstateScopedViewSetMixin
+from estates.viewsets import EstateSnippetViewSet
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
@@ -18,7 +19,6 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
     CreateView,
     EditView,
-    SnippetViewSet,
     SnippetViewSetGroup,
 )
 
@@ -87,7 +87,7 @@ class _LoanEditView(EditView):
         return redirect("lending:loan", pk=kwargs.get("pk"))
 
 
-class LoanViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class LoanViewSet(EstateSnippetViewSet):
     """The register. Read-only here: loans change only through the actions of a loan's page."""
 
     model = Loan
@@ -108,8 +108,6 @@ class LoanViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     ]
     filterset_class = LoanFilterSet
     search_fields = ["borrower_name", "borrower_organisation", "purpose"]
-    list_per_page = 50
-    copy_view_enabled = False
     #: The loan's own page shows it (with personal data masked by role); no generic inspect view.
     inspect_view_enabled = False
     add_view_class = _LoanCreateView
@@ -120,14 +118,13 @@ class LoanViewSet(EstateScopedViewSetMixin, SnippetViewSet):
         return selectors.with_overdue(super().get_queryset(request))
 
 
-class LendingSettingsViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class LendingSettingsViewSet(EstateSnippetViewSet):
     model = LendingSettings
     icon = "cogs"
     menu_label = _("Loan periods")
     url_prefix = "lending/settings"
     queryset = LendingSettings.objects.select_related("estate")
     list_display = ["estate", "key_due_time", "key_min_hours", "document_days"]
-    copy_view_enabled = False
     panels = [
         FieldPanel("estate"),
         FieldRowPanel([FieldPanel("key_due_time"), FieldPanel("key_min_hours")]),
@@ -158,8 +155,6 @@ def register_board_menu_item():
 @hooks.register("register_snippet_listing_buttons")
 def lending_buttons_for_archive_items(instance, user, next_url=None):
     """A "Loans" button on every key and document of the archives listings."""
-    from archives.models import Document, Key
-
     if not isinstance(instance, (Key, Document)) or not user.has_perm("lending.view_loan"):
         return []
     kind = "key" if isinstance(instance, Key) else "document"

@@ -1,9 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 from estates.personal_views import LogListedRowsMixin, LogShownObjectMixin, MobileSearchIndexMixin
-from estates.scoping import EstateScopedViewSetMixin
+from estates.viewsets import EstateSnippetViewSet
 from wagtail.admin.ui.tables import DateColumn
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
+from wagtail.snippets.views.snippets import IndexView, InspectView
 
 from notifications.models import Message
 
@@ -20,7 +20,7 @@ class MessageInspectView(LogShownObjectMixin, InspectView):
     personal_fields = ("recipient",)
 
 
-class MessageViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class MessageViewSet(EstateSnippetViewSet):
     """The message log: read-only, for supervisors and managers to see what was sent."""
 
     model = Message

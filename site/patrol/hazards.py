@@ -19,6 +19,8 @@ from estates import roles
 from estates.models import Estate, StaffMembership
 from estates.scoping import user_can_reach
 from notifications.services import notify
+from servicedesk import services as desk
+from servicedesk.models import Ticket
 
 from patrol.models import Checkpoint, Hazard, HazardEscalation, ItemCheck, PatrolPhoto
 from patrol.workflow import HAZARDS
@@ -107,9 +109,6 @@ def hazard_assign(
 
 
 def _open_repair_ticket(hazard: Hazard, *, by, contact_mobile: str):
-    from servicedesk import services as desk
-    from servicedesk.models import Ticket
-
     mobile = contact_mobile or (
         StaffMembership.objects.filter(user=by, estate=hazard.estate).values_list("mobile", flat=True).first() or ""
     )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from estates.scoping import user_can_reach
 
 from patrol import schedule
+from patrol.hazards import hazard_report
 from patrol.models import (
     ChecklistItem,
     Checkpoint,
@@ -132,8 +133,6 @@ def visit_record(
 ) -> RoundVisit:
     """Record a checkpoint done on a round; every not-OK item becomes a hazard. The round
     starts with its first visit and is done with its last."""
-    from patrol.hazards import hazard_report
-
     now = now or timezone.now()
     if not may_walk(by, patrol_round):
         raise PermissionDenied(_("You may not walk this round."))

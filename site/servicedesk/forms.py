@@ -6,6 +6,8 @@ ValidationErrors on the form).
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -248,8 +250,6 @@ class KpiForm(forms.Form):
         self.fields["estate"].queryset = scope_queryset(Estate.objects.order_by("code"), user)
 
     def clean_month(self):
-        import datetime
-
         value = (self.cleaned_data.get("month") or "").strip()
         if not value:
             return None
@@ -257,3 +257,12 @@ class KpiForm(forms.Form):
             return datetime.datetime.strptime(value, "%Y-%m").date()
         except ValueError:
             raise ValidationError(_("Give the month as YYYY-MM.")) from None
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """A service's refusal shown on the form that asked for it (field errors on their field)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

@@ -15,7 +15,8 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from estates.menu import PermissionMenuItem
 from estates.models import Building
-from estates.scoping import EstateScopedViewSetMixin, estate_ids_for
+from estates.scoping import estate_ids_for
+from estates.viewsets import EstateSnippetViewSet
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel
@@ -25,7 +26,6 @@ from wagtail.snippets.views.snippets import (
     CreateView,
     EditView,
     IndexView,
-    SnippetViewSet,
     SnippetViewSetGroup,
 )
 
@@ -91,14 +91,13 @@ class TicketEditView(EditView):
         return redirect("servicedesk_ticket", pk=int(kwargs.get("pk")))
 
 
-class TicketViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class TicketViewSet(EstateSnippetViewSet):
     model = Ticket
     icon = "help"
     menu_label = _("Tickets")
     index_view_class = TicketIndexView
     add_view_class = TicketCreateView
     edit_view_class = TicketEditView
-    copy_view_enabled = False
     inspect_view_enabled = False
     list_display = [
         "number", "kind", "severity", "status", "estate", Column("place", label=_("place")),
@@ -106,13 +105,12 @@ class TicketViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     ]
     filterset_class = TicketFilterSet
     search_fields = ["number", "contact_name", "description", "shared_area", "contractor"]
-    list_per_page = 50
     #: Listing queries stay constant: everything shown per row comes in the same query.
     queryset = Ticket.objects.select_related("estate", "house__building", "handler")
     panels = [FieldPanel("description")]
 
 
-class ShiftHandoverViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class ShiftHandoverViewSet(EstateSnippetViewSet):
     """Read-only log of handovers; they are made on the handover page or a ticket's page."""
 
     model = ShiftHandover
@@ -122,17 +120,15 @@ class ShiftHandoverViewSet(EstateScopedViewSetMixin, SnippetViewSet):
     list_filter = ["estate"]
     queryset = ShiftHandover.objects.select_related("estate", "from_user", "to_user")
     inspect_view_enabled = True
-    copy_view_enabled = False
 
 
-class ServiceClockSettingsViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class ServiceClockSettingsViewSet(EstateSnippetViewSet):
     model = ServiceClockSettings
     icon = "time"
     menu_label = _("Service clocks")
     list_display = ["estate", "repair_respond_hours", "repair_finish_hours", "complaint_result_hours",
                     "suggestion_answer_hours", "enquiry_answer_hours"]
     queryset = ServiceClockSettings.objects.select_related("estate")
-    copy_view_enabled = False
 
 
 class ServiceDeskGroup(SnippetViewSetGroup):

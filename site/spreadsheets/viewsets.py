@@ -2,7 +2,7 @@
 
 Declarative::
 
-    class HouseViewSet(EstateScopedViewSetMixin, SpreadsheetViewSetMixin, SnippetViewSet):
+    class HouseViewSet(SpreadsheetViewSetMixin, EstateSnippetViewSet):
         spreadsheet_resource = "spreadsheets.resources.houses.HouseResource"
 
 or from outside the viewset's file (see registry.attach and wagtail_hooks.py).
@@ -68,7 +68,7 @@ def add_buttons_to_viewset(viewset) -> None:
 
 
 class SpreadsheetViewSetMixin:
-    """Put in the bases of a SnippetViewSet (after EstateScopedViewSetMixin) and name a Resource."""
+    """Put in the bases of a viewset (before EstateSnippetViewSet) and name a Resource."""
 
     #: A Resource class, or its dotted path.
     spreadsheet_resource = None

@@ -8,7 +8,7 @@ import pytest
 from estates import roles
 from fees import invoices
 from fees.factories import PaymentFactory
-from fees.models_invoices import InvoiceRequest
+from fees.models.invoices import InvoiceRequest
 
 pytestmark = pytest.mark.django_db
 VALID = "91350100M000100Y43"

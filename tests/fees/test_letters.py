@@ -12,7 +12,7 @@ from estates import roles
 from fees import letters, services
 from fees.factories import ArrearsCaseFactory, LetterTemplateFactory
 from fees.models import ArrearsCase, ChasingStep, Step
-from fees.models_letters import ArrearsLetter
+from fees.models.letters import ArrearsLetter
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.django_db

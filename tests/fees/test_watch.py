@@ -10,7 +10,7 @@ from archives.models import Person
 from estates import roles
 from fees import services, tasks, watch
 from fees.models import ArrearsCase
-from fees.models_watch import HouseWatch
+from fees.models.watch import HouseWatch
 from notifications.models import Message
 
 pytestmark = pytest.mark.django_db

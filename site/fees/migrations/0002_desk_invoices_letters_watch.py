@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import fees.models_letters
+import fees.models.letters
 
 
 class Migration(migrations.Migration):
@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
                 ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='amount claimed (¥)')),
                 ('months', models.PositiveSmallIntegerField(default=0, verbose_name='months overdue')),
                 ('owner', models.CharField(blank=True, max_length=100, verbose_name='addressed to')),
-                ('pdf', models.FileField(max_length=255, storage=fees.models_letters.private_storage, upload_to='fees/letters/%Y/', verbose_name='PDF')),
+                ('pdf', models.FileField(max_length=255, storage=fees.models.letters.private_storage, upload_to='fees/letters/%Y/', verbose_name='PDF')),
                 ('created_at', models.DateTimeField(verbose_name='printed at')),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='printed by')),
                 ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='estates.estate', verbose_name='estate')),

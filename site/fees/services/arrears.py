@@ -13,7 +13,7 @@ from django.db.models import Count, F, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from estates.models import Estate, House
-from estates.personal_data import normalize_mobile
+from estates.personal_data import normalize_mobile, validate_mobile
 from notifications.models import Message
 from notifications.services import notify
 
@@ -324,8 +324,6 @@ def chasing_step_record(
 
 def arrears_contact_update(*, case: ArrearsCase, name: str, mobile: str, email: str, by) -> ArrearsCase:
     _require(by, "fees.change_arrearscase", case)
-    from estates.personal_data import validate_mobile
-
     mobile = normalize_mobile(mobile) if mobile else ""
     if mobile:
         validate_mobile(mobile)

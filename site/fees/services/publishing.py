@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bulletin.models import Category, NoticePage
+from bulletin.services import bulletin_home_for, notice_index_of
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from estates.models import Estate
 
@@ -20,11 +24,6 @@ def fee_standards_publish(*, estate: Estate, by, on: dt.date | None = None):
     Publishing is a bulletin right: the user must be allowed to publish under the estate's
     notice index (secretaries and estate managers of that estate).
     """
-    from bulletin.models import Category, NoticePage
-    from bulletin.services import bulletin_home_for, notice_index_of
-    from django.utils.html import format_html_join
-    from django.utils.text import slugify
-
     on = on or timezone.localdate()
     index = notice_index_of(bulletin_home_for(estate=estate))
     if not index.permissions_for_user(by).can_publish_subpage():

@@ -17,6 +17,7 @@ from servicedesk.models import (
     Ticket,
     TicketClock,
 )
+from servicedesk.selectors import escalations_due
 from servicedesk.services.common import ClockKind, staff_with_role
 
 logger = logging.getLogger(__name__)
@@ -111,8 +112,6 @@ def clock_escalate(*, clock: TicketClock, level: int, now: datetime | None = Non
 
 def escalate_due_clocks(*, now: datetime | None = None) -> int:
     """The periodic sweep: every level due on every running clock, made up if a run was lost."""
-    from servicedesk.selectors import escalations_due
-
     now = now or timezone.now()
     sent = 0
     for clock, level in escalations_due(now=now):

@@ -1,4 +1,4 @@
-"""The public bulletin: one home per estate with a notice index and an event index under it.
+"""The bulletin's page models: one home per estate with a notice index and an event index under it.
 
 Page tree::
 
@@ -11,15 +11,14 @@ Page tree::
 Notices and events carry their estate as a denormalised, non-editable foreign key (set from the
 home page above them on every save) so that listings, the API and sign-ups filter by estate in
 one query. Page models do NOT declare ``estate_lookup``: page permissions are Wagtail's
-(see ``bulletin.permissions``); the sign-up models below do, and get the estate policy.
+(see ``bulletin.permissions``); the sign-up models (``bulletin.models.signups``) do, and get the
+estate policy.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -30,10 +29,11 @@ from rest_framework import serializers
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from bulletin.cache import CachedServeMixin
+from bulletin.cache import CachedServeMixin, timeout_until_next_change
 from bulletin.permissions import EstatePagePermissionTester, IndexPagePermissionTester
 
 #: Rich text features offered to secretaries: enough for notices, nothing that breaks phones.
@@ -102,6 +102,41 @@ class EstatePageMixin:
         return self.estate_id
 
 
+class NoticePageQuerySet(PageQuerySet):
+    """The public reads of notices (bulletin.selectors offers them by name)."""
+
+    def current(self, *, now=None):
+        """Published and not expired."""
+        now = now or timezone.now()
+        return self.live().filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+    def for_listing(self, *, estate_id: int | None, category: str | None = None, now=None):
+        """Urgent first, then pinned, then the newest. Expired notices leave the listings."""
+        qs = self.current(now=now).select_related("estate")
+        if estate_id is not None:
+            qs = qs.filter(estate_id=estate_id)
+        if category:
+            qs = qs.filter(category=category)
+        return qs.order_by("-urgent", "-pinned", "-first_published_at", "-pk")
+
+    def latest_everywhere(self, *, limit: int = 10):
+        return self.current().select_related("estate").order_by("-urgent", "-first_published_at", "-pk")[:limit]
+
+
+class EventPageQuerySet(PageQuerySet):
+    """The public reads of events (bulletin.selectors offers them by name)."""
+
+    def upcoming(self, *, estate_id: int | None, now=None):
+        now = now or timezone.now()
+        qs = self.live().filter(ends_at__gt=now).select_related("estate").order_by("starts_at")
+        return qs.filter(estate_id=estate_id) if estate_id is not None else qs
+
+    def past(self, *, estate_id: int | None, now=None):
+        now = now or timezone.now()
+        qs = self.live().filter(ends_at__lte=now).select_related("estate").order_by("-starts_at")
+        return qs.filter(estate_id=estate_id) if estate_id is not None else qs
+
+
 class BulletinIndexPage(CachedServeMixin, Page):
     """The site root: the estates' bulletins. Only superusers edit it."""
 
@@ -137,14 +172,12 @@ class BulletinIndexPage(CachedServeMixin, Page):
         return found.specific.route(request, remaining)
 
     def get_context(self, request, *args, **kwargs):
-        from bulletin import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        latest = list(selectors.latest_notices_everywhere(limit=10))
+        latest = list(NoticePage.objects.latest_everywhere(limit=10))
         context.update(
-            homes=selectors.homes(),
+            homes=BulletinHomePage.switcher(),
             latest=latest,
-            cache_timeout=selectors.timeout_until_next_change(notices=latest),
+            cache_timeout=timeout_until_next_change(notices=latest),
         )
         return context
 
@@ -172,19 +205,32 @@ class BulletinHomePage(CachedServeMixin, Page):
     def get_estate_id(self) -> int | None:
         return self.estate_id
 
-    def get_context(self, request, *args, **kwargs):
-        from bulletin import selectors
+    @classmethod
+    def switcher(cls) -> list[BulletinHomePage]:
+        """The estate switcher: every live estate home, one query."""
+        return list(cls.objects.live().select_related("estate").order_by("estate__code"))
 
+    def sections(self) -> dict:
+        """The notice and event index under this home (by type, one query)."""
+        found = {}
+        for page in self.get_children().live().specific():
+            if isinstance(page, NoticeIndexPage):
+                found.setdefault("notices", page)
+            elif isinstance(page, EventIndexPage):
+                found.setdefault("events", page)
+        return found
+
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        notices = selectors.notices_for_listing(estate_id=self.estate_id)[:10]
-        events = selectors.upcoming_events(estate_id=self.estate_id)[:5]
+        notices = NoticePage.objects.for_listing(estate_id=self.estate_id)[:10]
+        events = EventPage.objects.upcoming(estate_id=self.estate_id)[:5]
         context.update(
             notices=notices,
             events=events,
             estate=self.estate,
-            homes=selectors.homes(),
-            sections=selectors.sections_of(self),
-            cache_timeout=selectors.timeout_until_next_change(notices=notices, events=events),
+            homes=BulletinHomePage.switcher(),
+            sections=self.sections(),
+            cache_timeout=timeout_until_next_change(notices=notices, events=events),
         )
         return context
 
@@ -217,16 +263,12 @@ class NoticeIndexPage(_ListingPage):
         verbose_name_plural = _("notice indexes")
 
     def get_context(self, request, *args, **kwargs):
-        from django.core.paginator import Paginator
-
-        from bulletin import selectors
-
         context = super().get_context(request, *args, **kwargs)
         home = self.get_home()
         category = request.GET.get("category", "")
         if category not in Category.values:
             category = ""
-        notices = selectors.notices_for_listing(estate_id=home.estate_id if home else None, category=category or None)
+        notices = NoticePage.objects.for_listing(estate_id=home.estate_id if home else None, category=category or None)
         page_obj = Paginator(notices, self.per_page).get_page(request.GET.get("page"))
         context.update(
             home=home,
@@ -235,8 +277,8 @@ class NoticeIndexPage(_ListingPage):
             notices=page_obj.object_list,
             category=category,
             categories=Category.choices,
-            homes=selectors.homes(),
-            cache_timeout=selectors.timeout_until_next_change(notices=page_obj.object_list),
+            homes=BulletinHomePage.switcher(),
+            cache_timeout=timeout_until_next_change(notices=page_obj.object_list),
         )
         return context
 
@@ -250,17 +292,15 @@ class EventIndexPage(_ListingPage):
         verbose_name_plural = _("event indexes")
 
     def get_context(self, request, *args, **kwargs):
-        from bulletin import selectors
-
         context = super().get_context(request, *args, **kwargs)
         home = self.get_home()
         estate_id = home.estate_id if home else None
-        upcoming = list(selectors.upcoming_events(estate_id=estate_id)[:50])
-        past = list(selectors.past_events(estate_id=estate_id)[:20])
+        upcoming = list(EventPage.objects.upcoming(estate_id=estate_id)[:50])
+        past = list(EventPage.objects.past(estate_id=estate_id)[:20])
         context.update(
             home=home, estate=home.estate if home else None, upcoming=upcoming, past=past,
-            homes=selectors.homes(),
-            cache_timeout=selectors.timeout_until_next_change(events=upcoming),
+            homes=BulletinHomePage.switcher(),
+            cache_timeout=timeout_until_next_change(events=upcoming),
         )
         return context
 
@@ -312,6 +352,8 @@ class NoticePage(CachedServeMixin, BilingualMixin, EstatePageMixin, Page):
     parent_page_types = ["bulletin.NoticeIndexPage"]
     subpage_types: list[str] = []
 
+    objects = PageManager.from_queryset(NoticePageQuerySet)()
+
     class Meta:
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
@@ -327,17 +369,15 @@ class NoticePage(CachedServeMixin, BilingualMixin, EstatePageMixin, Page):
         return bool(self.expires_at and self.expires_at <= timezone.now())
 
     def get_context(self, request, *args, **kwargs):
-        from bulletin import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        homes = selectors.homes()
+        homes = BulletinHomePage.switcher()
         for home in homes:  # the estate is already loaded with the switcher: no query
             if home.estate_id == self.estate_id:
                 self.estate = home.estate
         context.update(
             attachments=list(self.attachments.select_related("document")),
             homes=homes,
-            cache_timeout=selectors.timeout_until_next_change(notices=[self]),
+            cache_timeout=timeout_until_next_change(notices=[self]),
         )
         return context
 
@@ -421,6 +461,8 @@ class EventPage(CachedServeMixin, BilingualMixin, EstatePageMixin, Page):
     parent_page_types = ["bulletin.EventIndexPage"]
     subpage_types: list[str] = []
 
+    objects = PageManager.from_queryset(EventPageQuerySet)()
+
     class Meta:
         verbose_name = _("community event")
         verbose_name_plural = _("community events")
@@ -452,13 +494,11 @@ class EventPage(CachedServeMixin, BilingualMixin, EstatePageMixin, Page):
         return timezone.now() >= self.ends_at
 
     def get_context(self, request, *args, **kwargs):
-        from bulletin import selectors
-
         context = super().get_context(request, *args, **kwargs)
         context.update(
             photos=list(self.photos.select_related("image")),
-            homes=selectors.homes(),
-            cache_timeout=selectors.timeout_until_next_change(events=[self]),
+            homes=BulletinHomePage.switcher(),
+            cache_timeout=timeout_until_next_change(events=[self]),
         )
         return context
 
@@ -476,84 +516,3 @@ class EventPhoto(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("event photo")
         verbose_name_plural = _("event photos")
-
-
-class EventSignup(models.Model):
-    """One household's sign-up. A mobile signs up once per event (the database says so too)."""
-
-    event = models.ForeignKey(EventPage, on_delete=models.CASCADE, related_name="signups", verbose_name=_("event"))
-    name = models.CharField(_("name"), max_length=50)
-    house = models.ForeignKey("estates.House", on_delete=models.PROTECT, related_name="+", verbose_name=_("house"))
-    mobile = models.CharField(_("mobile"), max_length=20)
-    people = models.PositiveSmallIntegerField(_("number of people"), validators=[MinValueValidator(1)])
-    created_at = models.DateTimeField(_("signed up at"), default=timezone.now, db_index=True)
-
-    estate_lookup = "event__estate"
-
-    class Meta:
-        verbose_name = _("event sign-up")
-        verbose_name_plural = _("event sign-ups")
-        ordering = ["event", "created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["event", "mobile"], name="eventsignup_one_per_mobile"),
-            models.CheckConstraint(condition=Q(people__gte=1), name="eventsignup_people_positive"),
-        ]
-
-    def __str__(self):
-        return f"{self.name} · {self.event.title}"
-
-    @property
-    def masked_mobile(self) -> str:
-        from estates.personal_data import mask_mobile
-
-        return mask_mobile(self.mobile)
-
-
-class EventFeedback(models.Model):
-    """Satisfaction after the event, one per sign-up. A score of 4 or 5 counts as satisfied."""
-
-    SATISFIED_FROM = 4
-
-    signup = models.OneToOneField(EventSignup, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("sign-up"))
-    score = models.PositiveSmallIntegerField(_("score"), validators=[MinValueValidator(1), MaxValueValidator(5)])
-    comment = models.TextField(_("comment"), blank=True, max_length=2000)
-    created_at = models.DateTimeField(_("rated at"), default=timezone.now)
-
-    estate_lookup = "signup__event__estate"
-
-    class Meta:
-        verbose_name = _("event satisfaction")
-        verbose_name_plural = _("event satisfaction")
-        constraints = [models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="eventfeedback_score_1_5")]
-
-    def __str__(self):
-        return f"{self.signup} · {self.score}"
-
-
-class EventReturnVisit(models.Model):
-    """Staff called on or visited a participant after the event (target: 10 % of participants)."""
-
-    signup = models.OneToOneField(
-        EventSignup, on_delete=models.CASCADE, related_name="return_visit", verbose_name=_("sign-up")
-    )
-    visited_at = models.DateTimeField(_("visited at"), default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("by"),
-    )
-    note = models.TextField(_("what they said"), blank=True)
-
-    estate_lookup = "signup__event__estate"
-
-    panels = [FieldPanel("signup"), FieldPanel("visited_at"), FieldPanel("note")]
-
-    class Meta:
-        verbose_name = _("event return visit")
-        verbose_name_plural = _("event return visits")
-
-    def __str__(self):
-        return f"{self.signup}"
-
-
-DEFAULT_CACHE_SECONDS = 600
-FEEDBACK_WINDOW = timedelta(days=30)

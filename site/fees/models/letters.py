@@ -77,7 +77,7 @@ class LetterTemplate(models.Model):
         return f"{self.estate} · {self.get_kind_display()}"
 
     def clean(self):
-        from fees.letters import validate_body
+        from fees.letters import validate_body  # fees.letters imports these models: a cycle
 
         super().clean()
         validate_body(self.body)

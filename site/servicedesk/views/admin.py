@@ -1,8 +1,6 @@
-"""Views of the service desk.
-
-Admin (registered by wagtail_hooks): the desk board, intake, a ticket's page with its step
-forms, the shift handover and the KPIs. Public (servicedesk/urls.py): the owner's form and the
-status lookup. Views parse input and call services/selectors; they hold no rules.
+"""The service desk's admin views (registered by wagtail_hooks through admin_urls): the desk
+board, intake, a ticket's page with its step forms, the shift handover and the KPIs. Views parse
+input and call services/selectors; they hold no rules.
 """
 
 from __future__ import annotations
@@ -15,9 +13,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from estatedesk.guard import public_form
 from estates.personal_data import can_view_personal_data, log_personal_data_access, shown_mobile
 from estates.scoping import scope_queryset
 from estates.workflow import ActionRefused
@@ -28,21 +24,10 @@ from servicedesk import forms, selectors, services
 from servicedesk.models import ShiftHandover, Ticket
 from servicedesk.workflow import TICKETS
 
-Status = Ticket.Status
-Kind = Ticket.Kind
-
 
 def _require_perm(user, perm: str) -> None:
     if not user.has_perm(f"servicedesk.{perm}"):
         raise PermissionDenied
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- admin: the board -----------------------------------------------------------------------
@@ -86,7 +71,7 @@ def intake_view(request):
                     by=request.user,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                forms.add_service_errors(form, exc)
             else:
                 messages.success(request, _("Ticket %(number)s recorded.") % {"number": ticket.number})
                 return redirect("servicedesk_ticket", pk=ticket.pk)
@@ -258,7 +243,7 @@ def ticket_action_view(request, pk: int, action: str):
         if form is None:
             form = forms.forms.Form({}, prefix=action)
             form.is_valid()
-        _add_errors(form, exc)
+        forms.add_service_errors(form, exc)
         messages.error(request, " ".join(exc.messages))
         return _render_ticket(request, ticket, bound=(action, form), status=getattr(exc, "status_code", 400))
     messages.success(request, _("%(step)s: %(number)s") % {"step": TICKETS.label(action), "number": ticket.number})
@@ -280,7 +265,7 @@ def handover_view(request):
                     note=data["note"], by=request.user,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                forms.add_service_errors(form, exc)
             else:
                 messages.success(request, _("%(count)s tickets handed over.") % {"count": handover.tickets.count()})
                 return redirect("servicedesk_board")
@@ -333,62 +318,3 @@ def _with(query, fmt: str) -> str:
     query = query.copy()
     query["format"] = fmt
     return query.urlencode()
-
-
-# --- public: the owner's form and the status lookup -----------------------------------------
-# Rate limit and honeypot: the one public-form guard (estatedesk.guard) runs before these views.
-@never_cache
-@public_form("report")
-def public_report_view(request):
-    form = forms.PublicReportForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                ticket = services.ticket_intake(
-                    estate=data["estate"], kind=data["kind"], channel=Ticket.Channel.WEB,
-                    house=data.get("house_obj"), shared_area=data["shared_area"],
-                    contact_name=data["contact_name"], contact_mobile=data["contact_mobile"],
-                    description=data["description"], by=None,
-                )
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                request.session["servicedesk_number"] = ticket.number
-                return redirect("servicedesk_public_thanks")
-        return render(request, "servicedesk/public/report.html", {"form": form}, status=400)
-    return render(request, "servicedesk/public/report.html", {"form": form})
-
-
-@never_cache
-def public_thanks_view(request):
-    number = request.session.get("servicedesk_number")
-    if number is None:
-        return redirect("servicedesk_public_report")
-    return render(request, "servicedesk/public/thanks.html", {"number": number})
-
-
-@never_cache
-@public_form("status")
-def public_status_view(request):
-    form = forms.StatusLookupForm(request.POST or None)
-    ticket = None
-    not_found = False
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            ticket = (
-                Ticket.objects.select_related("estate", "house__building")
-                .filter(number=form.cleaned_data["number"], contact_mobile=form.cleaned_data["contact_mobile"])
-                .first()
-            )
-            # The same answer whether the number does not exist or the mobile is wrong: no leak.
-            not_found = ticket is None
-            status = 404 if not_found else 200
-        else:
-            status = 400
-    events = ticket.events.order_by("at", "pk") if ticket else []
-    return render(
-        request, "servicedesk/public/status.html",
-        {"form": form, "ticket": ticket, "events": events, "not_found": not_found}, status=status,
-    )
