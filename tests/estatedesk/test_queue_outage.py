@@ -23,6 +23,7 @@ from estates.factories import BuildingFactory, HouseFactory
 from estates.models import House
 from fees.factories import FeeItemFactory, FeeRateFactory
 from fees.models import Bill, FeeItem
+from huey.contrib import djhuey
 from huey.contrib.djhuey import HUEY
 from huey.storage import RedisStorage
 from redis import ConnectionPool
@@ -42,6 +43,9 @@ def redis_queue(redis_server, monkeypatch):
     storage = RedisStorage(HUEY.name, connection_pool=pool)
     monkeypatch.setattr(HUEY, "_immediate", False)
     monkeypatch.setattr(HUEY, "storage", storage)
+    # A real worker closes its database connection around each task; here the "worker" shares the
+    # test's connection, whose transaction must survive (it holds the test's rows).
+    monkeypatch.setattr(djhuey, "close_old_connections", lambda: None)
     return redis_server
 
 
