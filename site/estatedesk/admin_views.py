@@ -29,6 +29,7 @@ def _labels() -> dict:
         "reminders_recorded": _("reminders recorded"),
         "bills_issued": _("bills issued"),
         "escalations_sent": _("escalations sent"),
+        "tasks_requeued": _("tasks queued again after a queue outage"),
     }
 
 

@@ -67,3 +67,21 @@ class SweepRun(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.local_date}"
+
+
+class DeferredTask(models.Model):
+    """A task a request could not queue because the queue's storage (Redis) was down; the
+    frequent sweep queues it again once the storage answers (``estatedesk.queue``)."""
+
+    #: The task's path and its arguments: one record per task and arguments.
+    key = models.CharField(_("task and arguments"), max_length=255, unique=True)
+    task = models.CharField(_("task path"), max_length=200)
+    args = models.JSONField(_("task arguments"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deferred task")
+        verbose_name_plural = _("deferred tasks")
+
+    def __str__(self):
+        return self.key

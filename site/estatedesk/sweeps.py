@@ -8,6 +8,7 @@ admin. It:
   worker that died as uncertain (notifications.services.retry_unsent);
 - sends the pending automatic chasing steps of the fees (fees.services.steps_deliver);
 - escalates the service clocks that are due (servicedesk.services.escalate_due_clocks);
+- queues again the tasks a request could not queue while Redis was down (estatedesk.queue);
 - runs the day's fees sweep (bills of the month if the 1st's run was lost, reminders due) once
   its time (``FEES_DAILY_SWEEP_HOUR``, 09:00 in the estate's local time) has passed and no run
   finished today: a daily run killed at 09:00 is made up within minutes, not the next morning.
@@ -23,6 +24,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from estatedesk.models import SweepRun
+from estatedesk.queue import requeue_deferred
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +84,7 @@ def run_frequent_sweep(*, by=None, fees_daily: bool | None = None) -> dict:
         status=ChasingStep.Status.PENDING, step__in=AUTOMATIC_STEPS
     ).count()
     result["escalations_sent"] = escalate_due_clocks()
+    result["tasks_requeued"] = requeue_deferred()
     SweepRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), result=result)
     _prune()
     if by is not None or any(v for k, v in result.items() if k not in ("reminders_pending", "messages_uncertain")):

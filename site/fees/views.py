@@ -215,12 +215,19 @@ def issue_bills(request):
     if request.method == "POST":
         status = 400
         if form.is_valid():
+            from estatedesk import queue
+
             from fees.tasks import issue_bills as issue_task
 
             estate, period = form.cleaned_data["estate"], form.cleaned_data["period"]
-            issue_task(estate.pk, period.isoformat())
-            messages.success(request, _("The bills of %(estate)s for %(period)s are being issued; issuing again adds nothing.")
-                             % {"estate": estate.name, "period": f"{period:%Y-%m}"})
+            names = {"estate": estate.name, "period": f"{period:%Y-%m}"}
+            # One estate's month is bounded work: with the queue down it is done in the request.
+            if queue.enqueue(issue_task, estate.pk, period.isoformat(), fallback=queue.LOCAL) == queue.RAN_HERE:
+                messages.success(request, _("The task queue is unavailable, so the bills of %(estate)s for %(period)s "
+                                            "were issued now; issuing again adds nothing.") % names)
+            else:
+                messages.success(request, _("The bills of %(estate)s for %(period)s are being issued; "
+                                            "issuing again adds nothing.") % names)
             return redirect("fees_collection")
     return TemplateResponse(request, "fees/issue.html", {
         "form": form, "header_title": _("Issue bills"), "page_title": _("Issue bills"), "header_icon": "doc-full",

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from estatedesk import queue
 from estates.scoping import is_estate_scoped, scope_queryset
 from wagtail.permissions import policy_registry
 
@@ -25,6 +26,7 @@ from spreadsheets import exports, services, writing
 from spreadsheets.job_workflow import JOBS, may_see
 from spreadsheets.models import ExportJob, ImportJob
 from spreadsheets.registry import Bridge, get_bridge
+from spreadsheets.tasks import check_import_job, run_export_job, run_import_job
 
 
 def _policy(bridge: Bridge):
@@ -114,7 +116,8 @@ def export_job_view(request, pk: int):
     job = _export_job_for(request, pk)
     bridge = get_bridge(job.target)
     context = _base_context(request, bridge, _("Export of %(what)s") % {"what": bridge.verbose_name_plural})
-    context.update(job=job, refresh=job.is_running and not job.is_stale)
+    context.update(job=job, refresh=job.is_running and not job.is_stale,
+                   waiting_for_queue=job.is_running and queue.is_deferred(run_export_job, job.pk))
     return TemplateResponse(request, "spreadsheets/export_job.html", context)
 
 
@@ -214,6 +217,8 @@ def job_view(request, pk: int):
         mode_choices=ImportJob.Mode.choices,
         time_left=_seconds_text(job.seconds_left()),
         refresh=job.is_running and not job.is_stale,
+        waiting_for_queue=job.is_running and any(queue.is_deferred(task, job.pk)
+                                                 for task in (check_import_job, run_import_job)),
         actions=JOBS.allowed(job, request.user),
         undo_until=job.undo_until(),
         failed_rows_url=reverse("spreadsheets:failed_rows", args=[job.pk]) if job.failed_rows else "",

@@ -1,10 +1,10 @@
 import pytest
 import time_machine
 from django.core import mail
+from estatedesk.tasks import frequent_sweep
 from notifications.models import Message
 from notifications.services import notify, retry_unsent
 from notifications.sms import LocmemSmsBackend
-from notifications.tasks import retry_unsent_messages
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_failure_is_recorded_with_reason_then_retried(settings, sms_outbox):
     assert message.status == Message.Status.FAILED
     assert "gateway down" in message.last_error
     settings.SMS_BACKEND = "notifications.sms.LocmemSmsBackend"
-    retry_unsent_messages()  # the Huey periodic task (immediate mode in tests)
+    frequent_sweep()  # the Huey periodic task of every minute (immediate mode in tests)
     message.refresh_from_db()
     assert message.status == Message.Status.SENT and message.attempts == 2
     assert len(sms_outbox) == 1

@@ -1,15 +1,15 @@
-"""Escalation by the Huey sweep: handler at 80 %, supervisor when the clock runs out, estate
+"""Escalation by the frequent sweep (the Huey task of every minute): handler at 80 %, supervisor when the clock runs out, estate
 manager at 150 %; each once per clock, level-triggered, under frozen time."""
 
 from datetime import timedelta
 
+from estatedesk.tasks import frequent_sweep
 from estates import roles
 from estates.models import StaffMembership
 from notifications.models import Message
 from notifications.services import notify
 from servicedesk import services
 from servicedesk.models import ClockEscalation
-from servicedesk.tasks import escalate_service_clocks
 
 from .conftest import T0
 
@@ -17,8 +17,8 @@ H = timedelta(hours=1)
 
 
 def run():
-    # Huey runs in immediate mode in tests: calling the task runs the sweep now.
-    return escalate_service_clocks()
+    # The body of the periodic task a worker runs every minute.
+    return frequent_sweep.call_local()["escalations_sent"]
 
 
 def recipients(mailoutbox):
