@@ -42,6 +42,7 @@ def test_compose_file_declares_web_worker_database_redis_and_shared_media():
     for service in ("web:", "worker:", "db:", "redis:"):
         assert f"\n  {service}" in compose
     assert "- media:/app/var/media" in compose  # in the anchor both web and worker use
+    assert "- private:/app/var/private" in compose  # import uploads are private files
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "STATIC_ROOT=/app/static" in dockerfile and 'VOLUME ["/app/var"]' in dockerfile
 
@@ -67,7 +68,10 @@ def test_web_and_worker_processes_share_only_media_and_database_through_a_large_
     shared = tmp_path / "shared"
     shutil.copytree(populated_sqlite.var, shared)
     common = {
+        # As compose.yaml: web and worker share the public and the private media (an import
+        # upload is private), and the database.
         "DATABASE_URL": f"sqlite:///{shared / 'db.sqlite3'}", "MEDIA_ROOT": str(shared / "media"),
+        "PRIVATE_MEDIA_ROOT": str(shared / "private"),
         "REDIS_URL": redis_server.url, "DJANGO_SETTINGS_MODULE": "estatedesk.settings.production",
         "SECRET_KEY": "compose-test-secret-key-long-and-random-enough-0123456789", "SECURE_SSL_REDIRECT": "0",
         "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "WARNING",

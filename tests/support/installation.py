@@ -63,7 +63,7 @@ class Installation:
     @property
     def env(self) -> dict:
         dropped = ("DATABASE_URL", "REDIS_URL", "REDIS_TEST_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "TEST_MEDIA_ROOT",
-                   "MEDIA_ROOT", "STATIC_ROOT", "PYTEST_XDIST_WORKER")
+                   "MEDIA_ROOT", "PRIVATE_MEDIA_ROOT", "TEST_PRIVATE_MEDIA_ROOT", "STATIC_ROOT", "PYTEST_XDIST_WORKER")
         env = {k: v for k, v in os.environ.items() if k not in dropped}
         env.update({
             "DJANGO_SETTINGS_MODULE": "estatedesk.settings.dev", "ESTATEDESK_VAR_DIR": str(self.var),
