@@ -340,8 +340,6 @@ ADMIN_CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [SELF],
     },
 }
-#: Sign-up and satisfaction form posts allowed per client address within the window (s).
-BULLETIN_RATE_LIMIT = (10, 600)
 
 # --- patrol: rectification deadline of a hazard per severity (hours from when it is reported).
 PATROL_RECTIFY_HOURS = {"high": 24, "medium": 72, "low": 168}
