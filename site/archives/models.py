@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from estatedesk.storage import private_storage
 from estates.personal_data import normalize_mobile
 from modelcluster.fields import ParentalKey
@@ -141,7 +142,7 @@ class Person(SkipUnchangedHistoryMixin, models.Model):
     household = ParentalKey(
         Household, on_delete=models.CASCADE, related_name="people", verbose_name=_("household")
     )
-    name = models.CharField(_("name"), max_length=50, db_index=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50, db_index=True)
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.OWNER, db_index=True)
     relationship = models.CharField(
         _("relationship to the owner"), max_length=30, blank=True, help_text=_("E.g. spouse, son, mother.")

@@ -4,6 +4,7 @@
 from archives.admin.filters import listing_filterset
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from estates.admin_writes import register_service_writes
 from estates.menu import PermissionMenuItem
 from estates.personal_data import mask_mobile
@@ -61,7 +62,7 @@ class ArrearsBoardViewSet(EstateSnippetViewSet):
     queryset = ArrearsCase.objects.filter(amount__gt=0).select_related("house__building", "house__fee_watch", "estate")
     list_display = [
         TitleColumn("house", label=_("house"), get_url=_house_url),
-        Column("contact_name", label=_("household")),
+        Column("contact_name", label=pgettext_lazy("payer", "household")),
         "amount", "months", "current_step",
         DateColumn("last_contact_at", label=_("last contact")),
         "next_step", "watch_list", desk_admin.OwnersChangedColumn("owners_changed", label=_("owners changed")),
@@ -77,7 +78,7 @@ class ArrearsBoardViewSet(EstateSnippetViewSet):
         "get_current_step_display", "last_contact_at", "get_next_step_display", "watch_list", "large_account",
     ]
     export_headings = {
-        "estate": _("estate"), "house": _("house"), "contact_name": _("household"),
+        "estate": _("estate"), "house": _("house"), "contact_name": pgettext_lazy("payer", "household"),
         "get_current_step_display": _("current step"), "get_next_step_display": _("proposed next step"),
     }
     export_filename = "arrears-board"

@@ -23,7 +23,7 @@ class Message(models.Model):
         UNCERTAIN = "uncertain", _("to check: outcome unknown")
 
     #: The idempotency key: whoever sends names the event, e.g. "loan-overdue:42:2026-11-22".
-    key = models.CharField(_("key"), max_length=200, unique=True)
+    key = models.CharField(pgettext_lazy("message", "key"), max_length=200, unique=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     recipient = models.CharField(_("recipient"), max_length=254)
     template = models.CharField(_("template"), max_length=100)

@@ -74,3 +74,19 @@ def test_every_msgid_in_the_code_is_in_the_catalogue(app_dir, tmp_path):
     committed = {(e.msgctxt, e.msgid) for e in polib.pofile(str(committed_path))} if committed_path.exists() else set()
     missing = sorted(m for _, m in fresh - committed)
     assert not missing, f"{app_dir.name}: not in the catalogue (run `make messages` and translate): {missing[:10]}"
+
+
+def test_no_msgid_is_translated_two_ways_across_the_apps():
+    """Django serves a msgid from the first app's catalogue that has it, so one msgid with two
+    translations shows the wrong word in the other app ("欠费" on the desk board): a word with two
+    meanings needs a context (pgettext), a word with one meaning needs one translation."""
+    translations: dict[tuple, dict[str, list[str]]] = {}
+    for app_dir in CATALOGUE_DIRS:
+        path = _po_path(app_dir)
+        if not path.exists():
+            continue
+        for entry in polib.pofile(str(path)):
+            if entry.msgstr and not entry.obsolete:
+                translations.setdefault((entry.msgctxt, entry.msgid), {}).setdefault(entry.msgstr, []).append(app_dir.name)
+    clashes = {key: found for key, found in translations.items() if len(found) > 1}
+    assert not clashes, "\n".join(f"{key}: {found}" for key, found in sorted(clashes.items(), key=str))

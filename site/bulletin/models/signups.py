@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from estates.personal_data import mask_mobile
 from wagtail.admin.panels import FieldPanel
 
@@ -24,7 +25,7 @@ class EventSignup(models.Model):
     """One household's sign-up. A mobile signs up once per event (the database says so too)."""
 
     event = models.ForeignKey(EventPage, on_delete=models.CASCADE, related_name="signups", verbose_name=_("event"))
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     house = models.ForeignKey("estates.House", on_delete=models.PROTECT, related_name="+", verbose_name=_("house"))
     mobile = models.CharField(_("mobile"), max_length=20)
     people = models.PositiveSmallIntegerField(_("number of people"), validators=[MinValueValidator(1)])

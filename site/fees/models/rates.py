@@ -12,6 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from estates.models import Estate, House
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
@@ -53,7 +54,7 @@ class FeeItem(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PROPERTY)
     basis = models.CharField(_("charged"), max_length=20, choices=Basis.choices, default=Basis.AREA)
     unit_label = models.CharField(
-        _("unit"), max_length=20, blank=True, help_text=_("Shown on bills, e.g. m², 车位, 吨, 度."),
+        pgettext_lazy("unit of measure", "unit"), max_length=20, blank=True, help_text=_("Shown on bills, e.g. m², 车位, 吨, 度."),
     )
     cycle = models.PositiveSmallIntegerField(
         _("billing cycle"), choices=Cycle.choices, default=Cycle.MONTHLY,
