@@ -17,3 +17,10 @@ class PermissionMenuItem(MenuItem):
 
     def is_shown(self, request):
         return any(request.user.has_perm(permission) for permission in self.permissions)
+
+
+#: The admin menu follows the work: one group per desk activity. An app adds a page to a group
+#: with ``@hooks.register(MENU_HOOKS["servicedesk"])`` returning a ``PermissionMenuItem``; the
+#: group itself (a submenu shown when any of its items is) is built in ``estatedesk.wagtail_hooks``.
+MENU_GROUPS = ("archives", "lending", "servicedesk", "fees", "bulletin", "reports", "settings")
+MENU_HOOKS = {group: f"register_menu_{group}_item" for group in MENU_GROUPS}
