@@ -49,3 +49,30 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.get_channel_display()} → {self.recipient}: {self.subject or self.body[:30]}"
+
+
+class OneTimeCode(models.Model):
+    """A code sent by SMS to prove that a person holds a mobile: an owner signing in, an owner
+    confirming a release of goods. Only its keyed hash is stored; see notifications.codes."""
+
+    #: What the code proves, e.g. "owner-sign-in" or "release:42"; a code proves nothing else.
+    purpose = models.CharField(_("purpose"), max_length=80)
+    #: Whom it was sent to (the normalised mobile).
+    recipient = models.CharField(_("recipient"), max_length=254)
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    #: Wrong guesses so far; at the limit the code is dead.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    # Sign-in and confirmation codes are not browsed in the admin: no page references them.
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
+        indexes = [models.Index(fields=["purpose", "recipient", "-created_at"], name="code_lookup_idx")]
+
+    def __str__(self):
+        return f"{self.purpose} → {self.recipient}"
