@@ -38,8 +38,24 @@ class SingleSchedulerMixin:
         return due
 
 
+#: Seconds a Redis call may take before it fails. Above the blocking read of a waiting consumer
+#: (Huey's ``read_timeout``, 1 s), far below a request's patience: a Redis that is frozen (paused,
+#: swapping, a dead peer behind a load balancer) must fail the call so that ``enqueue`` falls back,
+#: not hang the request. Without it, redis-py waits for ever on a socket that accepts nothing.
+REDIS_SOCKET_TIMEOUT = 3
+REDIS_CONNECT_TIMEOUT = 1
+
+
 class EstatedeskRedisHuey(SingleSchedulerMixin, RedisHuey):
-    pass
+    def __init__(self, name="huey", url=None, **kwargs):
+        if url and "connection_pool" not in kwargs:
+            from redis import ConnectionPool
+
+            kwargs["connection_pool"] = ConnectionPool.from_url(
+                url, socket_timeout=REDIS_SOCKET_TIMEOUT, socket_connect_timeout=REDIS_CONNECT_TIMEOUT
+            )
+            url = None
+        super().__init__(name, url=url, **kwargs)
 
 
 class EstatedeskSqliteHuey(SingleSchedulerMixin, SqliteHuey):

@@ -181,3 +181,37 @@ def test_enqueue_falls_back_only_when_the_storage_fails(redis_queue):
     assert queue.enqueue(check_import_job, 999_999) == queue.DEFERRED
     assert queue.enqueue(check_import_job, 999_999) == queue.DEFERRED
     assert DeferredTask.objects.get().args == [999_999]
+
+
+def test_a_frozen_redis_fails_the_enqueue_in_seconds_instead_of_hanging(redis_server, monkeypatch):
+    """A Redis that accepts connections but never answers (SIGSTOP) must not hang the request:
+    the production Huey class puts socket timeouts on its connections, and enqueue falls back."""
+    import threading
+    import time
+
+    from estatedesk.settings.base import _HUEY_COMMON
+
+    config = {k: v for k, v in _HUEY_COMMON.items() if k not in ("consumer", "name")}
+    frozen_huey = queue.EstatedeskRedisHuey("frozen-test", url=redis_server.url, **config)
+    called = []
+
+    @frozen_huey.task()
+    def bounded_work(n):
+        called.append(n)
+
+    bounded_work(0)  # reachable: queued (and never run here)
+    assert len(frozen_huey) == 1 and called == []
+    redis_server.pause()
+    outcome = []
+    # In a thread, so that a hang fails the test instead of blocking the run.
+    worker = threading.Thread(target=lambda: outcome.append(queue.enqueue(bounded_work, 1, fallback=queue.LOCAL)),
+                              daemon=True)
+    try:
+        started = time.monotonic()
+        worker.start()
+        worker.join(queue.REDIS_SOCKET_TIMEOUT + 5)
+        assert not worker.is_alive(), "enqueue hung on a frozen Redis"
+        assert time.monotonic() - started < queue.REDIS_SOCKET_TIMEOUT + 3
+        assert outcome == [queue.RAN_HERE] and called == [1]
+    finally:
+        redis_server.resume()
