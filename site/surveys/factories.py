@@ -48,7 +48,7 @@ class ResponseFactory(factory.django.DjangoModelFactory):
         model = Response
 
     survey = factory.SubFactory(SurveyFactory)
-    household = factory.SubFactory(HouseholdFactory, house__building__estate=factory.SelfAttribute("...survey.estate"))
+    household = factory.SubFactory(HouseholdFactory, house__building__estate=factory.SelfAttribute("....survey.estate"))
     channel = Response.Channel.LINK
 
 
@@ -66,7 +66,7 @@ class QuarterlyVisitFactory(factory.django.DjangoModelFactory):
         model = QuarterlyVisit
 
     estate = factory.SubFactory(EstateFactory)
-    household = factory.SubFactory(HouseholdFactory, house__building__estate=factory.SelfAttribute("...estate"))
+    household = factory.SubFactory(HouseholdFactory, house__building__estate=factory.SelfAttribute("....estate"))
     quarter = factory.LazyFunction(lambda: quarter_of(timezone.localdate()).start)
     due_on = factory.LazyAttribute(lambda v: quarter_of(v.quarter).end - timedelta(days=1))
     remarks = ""
@@ -90,7 +90,7 @@ class CaseReviewFactory(factory.django.DjangoModelFactory):
     estate = factory.SubFactory(EstateFactory)
     ticket = factory.SubFactory(
         TicketFactory, kind=Ticket.Kind.COMPLAINT, severity=Ticket.Severity.GENERAL, status=Ticket.Status.CLOSED,
-        closed_at=factory.LazyFunction(timezone.now), house__building__estate=factory.SelfAttribute("...estate"),
+        closed_at=factory.LazyFunction(timezone.now), house__building__estate=factory.SelfAttribute("....estate"),
         description="楼上装修噪音")
     cause = CaseReview.Cause.NEIGHBOUR
     what_was_done = "上门协调，约定施工时间"

@@ -40,7 +40,7 @@ def supervisor(make_user, estate_a):
 @pytest.fixture
 def households(estate_a, steward):
     """Four occupied households (two with the steward, two without), and a vacant house."""
-    building = BuildingFactory(estate=estate_a, name="2栋")
+    building = BuildingFactory(estate=estate_a, name="二号楼")
     result = []
     for n in range(4):
         house = HouseFactory(building=building, unit="1", room=f"20{n + 1}", floor=2, status=House.Status.OCCUPIED)
