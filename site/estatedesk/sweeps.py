@@ -69,7 +69,7 @@ def run_frequent_sweep(*, by=None, fees_daily: bool | None = None) -> dict:
     from notifications.models import Message
     from notifications.services import retry_unsent
     from servicedesk.services import escalate_due_clocks
-    from surveys.services import visits_plan, visits_plan_due
+    from surveys.services import visits_plan_sweep
 
     run = SweepRun.objects.create(name=FREQUENT, local_date=timezone.localdate(), started_by=by)
     result = {"messages_retried": retry_unsent()}
@@ -88,7 +88,7 @@ def run_frequent_sweep(*, by=None, fees_daily: bool | None = None) -> dict:
     ).count()
     result["escalations_sent"] = escalate_due_clocks()
     result["tasks_requeued"] = requeue_deferred()
-    result["visits_planned"] = visits_plan() if visits_plan_due() else 0
+    result["visits_planned"] = visits_plan_sweep(by=by)
     SweepRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), result=result)
     _prune()
     if by is not None or any(v for k, v in result.items() if k not in ("reminders_pending", "messages_uncertain")):

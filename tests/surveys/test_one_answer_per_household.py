@@ -48,18 +48,17 @@ def test_concurrent_first_submits_leave_one_response(survey, households):
 
 @pytest.mark.django_db
 def test_a_submit_that_loses_the_insert_race_updates_the_winners_row(survey, households):
-    winner = {}
-
-    def lose_the_race(**kwargs):
-        # Another submit inserts between our read and our insert: the unique constraint refuses ours.
-        winner["row"] = Response.objects.create(survey=survey, household=households[0], channel="phone")
-        raise IntegrityError("surveys_one_response_per_household")
-
-    with mock.patch.object(Response.objects, "get_or_create", side_effect=lose_the_race):
+    # Another submit committed its row after our get_or_create read nothing: our insert is
+    # refused by the unique constraint, and our answers go to the winner's row.
+    winner = Response.objects.create(survey=survey, household=households[0], channel="phone")
+    refused = IntegrityError("surveys_one_response_per_household")
+    with mock.patch.object(Response.objects, "get_or_create", side_effect=refused):
         saved = services.response_save(survey=survey, household=households[0], values=_values(survey, 2),
                                        channel=Response.Channel.LINK)
-    assert saved.pk == winner["row"].pk
+    assert saved.pk == winner.pk
     assert Response.objects.count() == 1 and Answer.objects.filter(response=saved).count() == 3
+    saved.refresh_from_db()
+    assert saved.channel == Response.Channel.LINK
 
 
 @pytest.mark.django_db

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from estates import roles
 from estates.models import Estate, House
+from estates.scoping import scope_queryset
 from servicedesk.models import Ticket
 from servicedesk.services import ticket_intake
 
@@ -28,11 +29,22 @@ def estate_clerks(estate: Estate) -> list:
     )
 
 
-def visits_plan_due(*, today: date | None = None) -> bool:
+def visits_plan_due(*, today: date | None = None, estates=None) -> bool:
     """An occupied household has no visit planned for this quarter (one EXISTS query)."""
     quarter = quarter_of(today or timezone.localdate())
-    return (Household.objects.filter(house__status=House.Status.OCCUPIED)
-            .exclude(quarterly_visits__quarter=quarter.start).exists())
+    households = Household.objects.filter(house__status=House.Status.OCCUPIED)
+    if estates is not None:
+        households = households.filter(house__building__estate__in=estates)
+    return households.exclude(quarterly_visits__quarter=quarter.start).exists()
+
+
+def visits_plan_sweep(*, by=None) -> int:
+    """The frequent sweep's part: plan the quarter where a household still has no visit. Run by
+    a person from the admin, it plans only the estates that person works in."""
+    estates = None if by is None else list(scope_queryset(Estate.objects.all(), by))
+    if not visits_plan_due(estates=estates):
+        return 0
+    return visits_plan(estates=estates)
 
 
 def visits_plan(*, today: date | None = None, estates=None) -> int:
