@@ -100,10 +100,15 @@ class EventFigures:
 
 def event_figures(*, event: EventPage) -> EventFigures:
     """Participants, return-visit rate (target 10 %) and satisfaction rate (target 80 %)."""
-    signups = EventSignup.objects.filter(event=event).aggregate(
+    return events_figures(events=EventPage.objects.filter(pk=event.pk))
+
+
+def events_figures(*, events: QuerySet) -> EventFigures:
+    """The same figures over several events (the scorecard: an estate's events of a period)."""
+    signups = EventSignup.objects.filter(event__in=events).aggregate(
         n=Count("pk"), people=Sum("people"), visits=Count("return_visit"),
     )
-    ratings = EventFeedback.objects.filter(signup__event=event).aggregate(
+    ratings = EventFeedback.objects.filter(signup__event__in=events).aggregate(
         n=Count("pk"), satisfied=Count("pk", filter=Q(score__gte=EventFeedback.SATISFIED_FROM)), total=Sum("score"),
     )
     participants = signups["n"]

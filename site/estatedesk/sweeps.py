@@ -9,6 +9,8 @@ admin. It:
 - sends the pending automatic chasing steps of the fees (fees.services.steps_deliver);
 - escalates the service clocks that are due (servicedesk.services.escalate_due_clocks);
 - queues again the tasks a request could not queue while Redis was down (estatedesk.queue);
+- plans the quarter's return visits while an occupied household has none (surveys.services):
+  the 1st's planned run that was lost is made up within minutes;
 - runs the day's fees sweep (bills of the month if the 1st's run was lost, reminders due) once
   its time (``FEES_DAILY_SWEEP_HOUR``, 09:00 in the estate's local time) has passed and no run
   finished today: a daily run killed at 09:00 is made up within minutes, not the next morning.
@@ -67,6 +69,7 @@ def run_frequent_sweep(*, by=None, fees_daily: bool | None = None) -> dict:
     from notifications.models import Message
     from notifications.services import retry_unsent
     from servicedesk.services import escalate_due_clocks
+    from surveys.services import visits_plan_sweep
 
     run = SweepRun.objects.create(name=FREQUENT, local_date=timezone.localdate(), started_by=by)
     result = {"messages_retried": retry_unsent()}
@@ -85,6 +88,7 @@ def run_frequent_sweep(*, by=None, fees_daily: bool | None = None) -> dict:
     ).count()
     result["escalations_sent"] = escalate_due_clocks()
     result["tasks_requeued"] = requeue_deferred()
+    result["visits_planned"] = visits_plan_sweep(by=by)
     SweepRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), result=result)
     _prune()
     if by is not None or any(v for k, v in result.items() if k not in ("reminders_pending", "messages_uncertain")):

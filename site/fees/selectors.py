@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Prefetch, Sum
@@ -32,15 +33,22 @@ def house_fee_history(house) -> dict:
     }
 
 
-def collection_rates(*, user, estate=None, year: int | None = None) -> list[dict]:
-    """Per estate and month: billed, paid so far against those bills, and the rate (paid/billed)."""
+def collection_rates(
+    *, user, estate=None, year: int | None = None, start: date | None = None, end: date | None = None,
+) -> list[dict]:
+    """Per estate and month: billed, paid so far against those bills, and the rate (paid/billed).
+    ``start`` ≤ period < ``end`` narrows to a range of months (the scorecard's quarters and years)."""
     bills = scope_queryset(Bill.objects.all(), user)
     if estate is not None:
         bills = bills.filter(estate=estate)
     if year:
         bills = bills.filter(period__year=year)
+    if start is not None:
+        bills = bills.filter(period__gte=start)
+    if end is not None:
+        bills = bills.filter(period__lt=end)
     rows = (
-        bills.values("estate__name", "estate__code", "period")
+        bills.values("estate_id", "estate__name", "estate__code", "period")
         .annotate(billed=Sum("amount"), paid=Sum("paid"))
         .order_by("estate__code", "-period")
     )
@@ -49,7 +57,7 @@ def collection_rates(*, user, estate=None, year: int | None = None) -> list[dict
         billed, paid = row["billed"] or Decimal("0"), row["paid"] or Decimal("0")
         rate = (paid / billed * 100).quantize(Decimal("0.1")) if billed else Decimal("0")
         result.append({
-            "estate": row["estate__name"], "period": period_label(row["period"]), "billed": billed,
+            "estate": row["estate__name"], "estate_id": row["estate_id"], "period": period_label(row["period"]), "billed": billed,
             "paid": paid, "outstanding": billed - paid, "rate": rate,
         })
     return result

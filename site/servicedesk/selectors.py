@@ -175,15 +175,20 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
     return start, nxt
 
 
-def kpis(*, tickets: QuerySet, month: date, by_handler: bool = False, now: datetime | None = None) -> list[KpiRow]:
-    """The KPI figures of ``month`` for ``tickets`` (already scoped), per estate (and handler).
+def kpis(
+    *, tickets: QuerySet, month: date | None = None, start: datetime | None = None, end: datetime | None = None,
+    by_handler: bool = False, now: datetime | None = None,
+) -> list[KpiRow]:
+    """The KPI figures of ``month`` (or of ``start`` ≤ t < ``end``: a quarter, a year, the part of
+    one under one target) for ``tickets`` (already scoped), per estate (and handler).
 
     A clock counts in the month it was settled: the month it was kept (``met_at``), or, while it
     is not kept, the month it ran out (``due_at``, if that is already past). Cancelled clocks
     (superseded by a reopening) do not count. "In time" means kept no later than ``due_at``.
     """
     now = now or timezone.now()
-    start, end = month_bounds(month)
+    if month is not None:
+        start, end = month_bounds(month)
     kept_in_month = Q(met_at__gte=start, met_at__lt=end)
     missed_in_month = Q(met_at__isnull=True, due_at__gte=start, due_at__lt=end, due_at__lte=now)
     clocks = (

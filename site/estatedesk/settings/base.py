@@ -31,6 +31,7 @@ PROJECT_APPS = [
     "fees",
     "servicedesk",
     "patrol",
+    "surveys",
 ]
 
 INSTALLED_APPS = [
@@ -308,6 +309,7 @@ PUBLIC_FORM_LIMITS = {
     "feedback": (10, 600),    # bulletin: event satisfaction rating
     "report": (5, 3600),      # service desk: an owner's repair report, complaint, suggestion
     "status": (20, 600),      # service desk: ticket status lookup
+    "survey": (20, 600),      # surveys: an owner's answers through the personal link
 }
 
 # --- Content-Security-Policy (django-csp; estatedesk.csp picks the admin's policy) ---------

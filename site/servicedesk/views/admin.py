@@ -5,12 +5,14 @@ input and call services/selectors; they hold no rules.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -283,6 +285,13 @@ def handover_view(request):
 @login_required
 def kpi_view(request):
     _require_perm(request.user, "view_servicedesk_kpi")
+    month = request.GET.get("month", "").strip()
+    if month and _QUARTER_OR_YEAR.match(month):
+        # Quarters and years are the scorecard's (every figure, any period): send them there.
+        query = request.GET.copy()
+        query["period"] = query.pop("month")[-1]
+        query.pop("by", None)
+        return redirect(f"{reverse('surveys_scorecard')}?{query.urlencode()}")
     form = forms.KpiForm(request.GET or None, user=request.user)
     today = timezone.localdate()
     month, estate, by = date(today.year, today.month, 1), None, "estate"
@@ -312,6 +321,9 @@ def kpi_view(request):
         "definitions": selectors.KPI_DEFINITIONS,
         "csv_query": _with(query, "csv"), "xlsx_query": _with(query, "xlsx"),
     })
+
+
+_QUARTER_OR_YEAR = re.compile(r"^\d{4}(-[Qq][1-4])?$")
 
 
 def _with(query, fmt: str) -> str:
