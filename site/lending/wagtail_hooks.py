@@ -29,6 +29,8 @@ from lending.models import LendingSettings, Loan
 class LoanFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(label=_("status"), choices=Loan.Status.choices)
     overdue = django_filters.BooleanFilter(label=_("overdue"), method="filter_overdue")
+    #: The front desk's "due back today" (not yet overdue), linked from the workbench.
+    due_today = django_filters.BooleanFilter(label=_("due back later today"), method="filter_due_today")
     item_type = django_filters.ChoiceFilter(
         label=_("item type"), method="filter_item_type",
         choices=[("key", _("key")), ("document", _("paper document"))],
@@ -38,7 +40,13 @@ class LoanFilterSet(WagtailFilterSet):
 
     class Meta:
         model = Loan
-        fields = ["status", "overdue", "item_type", "borrower", "estate"]
+        fields = ["status", "overdue", "due_today", "item_type", "borrower", "estate"]
+
+    def filter_due_today(self, queryset, name, value):
+        if value is None:
+            return queryset
+        due_today = selectors.due_back_today_q()
+        return queryset.filter(due_today) if value else queryset.exclude(due_today)
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

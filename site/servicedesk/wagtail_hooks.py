@@ -29,7 +29,7 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
-from servicedesk import admin_urls
+from servicedesk import admin_urls, queues
 from servicedesk.models import ServiceClockSettings, ShiftHandover, Ticket
 from servicedesk.selectors import can_see_all_tickets
 
@@ -57,10 +57,15 @@ class TicketFilterSet(WagtailFilterSet):
     )
     #: The steward's "my households" (archives.admin.filters).
     mine = MyHouseholdsFilter("house__household")
+    #: The workbench's queues (servicedesk.queues): each figure links here with its value.
+    clock = django_filters.ChoiceFilter(label=_("clock"), choices=queues.CHOICES, method="filter_clock")
 
     class Meta:
         model = Ticket
         fields = ["kind", "severity", "status", "estate", "handler", "building"]
+
+    def filter_clock(self, queryset, name, value):
+        return queues.filter_tickets(queryset, value)
 
 
 class TicketIndexView(IndexView):

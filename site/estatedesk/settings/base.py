@@ -31,6 +31,7 @@ PROJECT_APPS = [
     "fees",
     "servicedesk",
     "patrol",
+    "workbench",
 ]
 
 INSTALLED_APPS = [
@@ -236,7 +237,8 @@ NOTIFICATIONS_MAX_ATTEMPTS = 5
 
 
 # --- Wagtail --------------------------------------------------------------------------------
-WAGTAIL_SITE_NAME = "estatedesk 物业客服中心"
+# The name on every admin title and the workbench (never the host name "localhost").
+WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "estatedesk 物业客服中心")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 # Wagtail's database backend, with search-box text made safe for SQLite FTS5 (see estatedesk.search).
