@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
-from estates.menu import PermissionMenuItem
+from estates.menu import MENU_HOOKS, PermissionMenuItem, WorkGroupMixin
 from estates.models import Estate
 from estates.viewsets import EstateSnippetViewSet
 from wagtail import hooks
@@ -130,6 +130,8 @@ class LendingSettingsViewSet(EstateSnippetViewSet):
     model = LendingSettings
     icon = "cogs"
     menu_label = _("Loan periods")
+    #: The estates' loan periods are settings.
+    work_group = "settings"
     url_prefix = "lending/settings"
     queryset = LendingSettings.objects.select_related("estate")
     list_display = ["estate", "key_due_time", "key_min_hours", "document_days"]
@@ -140,10 +142,10 @@ class LendingSettingsViewSet(EstateSnippetViewSet):
     ]
 
 
-class LendingGroup(SnippetViewSetGroup):
+class LendingGroup(WorkGroupMixin, SnippetViewSetGroup):
     menu_label = _("Borrowing")
-    menu_icon = "key"
-    menu_order = 300
+    work_group = "lending"
+    first_order = 10
     items = (LoanViewSet, LendingSettingsViewSet)
 
 
@@ -152,10 +154,10 @@ def register_lending_urls():
     return [path("lending/", include((admin_urls.urlpatterns, "lending"), namespace="lending"))]
 
 
-@hooks.register("register_admin_menu_item")
+@hooks.register(MENU_HOOKS["lending"])
 def register_board_menu_item():
     return PermissionMenuItem(
-        _("Who holds what now"), reverse("lending:board"), icon_name="key", order=301, name="lending-board",
+        _("Who holds what now"), reverse("lending:board"), icon_name="key", order=0, name="lending-board",
         permission="lending.view_loan",
     )
 

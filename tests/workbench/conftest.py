@@ -6,7 +6,13 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from archives.factories import HouseholdFactory, KeyFactory
-from bulletin.factories import EventPageFactory, EventReturnVisitFactory, EventSignupFactory, NoticePageFactory, home_for
+from bulletin.factories import (
+    EventPageFactory,
+    EventReturnVisitFactory,
+    EventSignupFactory,
+    NoticePageFactory,
+    home_for,
+)
 from estates import roles
 from estates.factories import BuildingFactory, HouseFactory
 from fees.factories import ArrearsCaseFactory
