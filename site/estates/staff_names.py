@@ -30,7 +30,20 @@ def display_name(user) -> str:
 
 def install() -> None:
     from django.contrib.auth import get_user_model
+    from wagtail.admin.ui.sidebar import MainMenuModule
 
     User = get_user_model()
     User.get_full_name = full_name
     User.__str__ = display_name
+
+    # The sidebar's account menu shows ``user.first_name`` alone (静): show the full name.
+    if not getattr(MainMenuModule.js_args, "shows_full_name", False):
+        wagtail_js_args = MainMenuModule.js_args
+
+        def js_args(self):
+            args = wagtail_js_args(self)
+            args[2]["name"] = display_name(self.user)
+            return args
+
+        js_args.shows_full_name = True
+        MainMenuModule.js_args = js_args

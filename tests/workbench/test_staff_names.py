@@ -34,3 +34,5 @@ def test_wagtail_and_our_pages_show_the_chinese_name(make_user, estate_a, client
 
     home = client_for(frontdesk).get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "王静" in home and "静 王" not in home
+    # The sidebar's account menu (JSON props): the full name, not the given name alone.
+    assert '"name": "\\u738b\\u9759"' in home or '"name": "王静"' in home
