@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from estates.admin_writes import register_service_writes
-from estates.menu import PermissionMenuItem
+from estates.menu import MENU_HOOKS, PermissionMenuItem, WorkGroupMixin
 from estates.roles import STEWARD
 from estates.viewsets import EstateSnippetViewSet
 from wagtail import hooks
@@ -213,16 +213,13 @@ class DocumentViewSet(EstateSnippetViewSet):
     ]
 
 
-class ArchivesGroup(SnippetViewSetGroup):
+class ArchivesGroup(WorkGroupMixin, SnippetViewSetGroup):
     menu_label = _("Archives")
-    menu_icon = "folder-open-inverse"
-    menu_order = 200
-    #: Other apps (e.g. lending) may add items to this menu with this hook name.
-    submenu_hook = "register_archives_menu_item"
+    work_group = "archives"
     items = (HouseholdViewSet, PersonViewSet, VehicleViewSet, KeyViewSet, DocumentViewSet)
 
 
-@hooks.register("register_archives_menu_item")
+@hooks.register(MENU_HOOKS["archives"])
 def register_deleted_records_menu_item():
     return PermissionMenuItem(
         _("Deleted records"), reverse("archives_deleted"), icon_name="bin", order=900,
@@ -255,7 +252,7 @@ class _StewardMenuItem(MenuItem):
         return request.user.groups.filter(name=STEWARD).exists()
 
 
-@hooks.register("register_archives_menu_item")
+@hooks.register(MENU_HOOKS["archives"])
 def workbench_menu_item():
     return _StewardMenuItem(_("My households"), reverse("archives_workbench"), icon_name="user", order=0)
 

@@ -37,8 +37,14 @@ def _event_for(user, pk) -> EventPage:
 def event_list(request):
     if not request.user.has_perm(VIEW_PERMISSION):
         raise PermissionDenied
-    events = list(_events_for(request.user)[:200])
-    return render(request, "bulletin/admin/event_list.html", {"events": events, "now": timezone.now()})
+    events = _events_for(request.user)
+    # ?waiting_visit=1: the workbench's "events waiting for return visits".
+    waiting_visit = request.GET.get("waiting_visit") == "1"
+    if waiting_visit:
+        events = selectors.events_waiting_for_visits(events)
+    return render(request, "bulletin/admin/event_list.html", {
+        "events": list(events[:200]), "now": timezone.now(), "waiting_visit": waiting_visit,
+    })
 
 
 def event_report(request, pk: int):

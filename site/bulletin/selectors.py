@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Sum, Value
+from django.utils import timezone
 from wagtail.models import Page, ReferenceIndex
 
 from bulletin.cache import timeout_until_next_change  # noqa: F401 -- re-exported: the pages and the listings share it
@@ -128,6 +129,20 @@ def events_figures(*, events: QuerySet) -> EventFigures:
         satisfaction_rate=satisfaction_rate,
         satisfaction_met=satisfaction_rate is not None and satisfaction_rate >= SATISFACTION_TARGET,
         average_score=average,
+    )
+
+
+def events_waiting_for_visits(events: QuerySet, *, now=None) -> QuerySet:
+    """Events that are over, had participants and have not reached the return-visit target yet."""
+    now = now or timezone.now()
+    return (
+        events.filter(ends_at__lte=now)
+        .annotate(
+            n_signups=Count("signups", distinct=True),
+            n_visits=Count("signups__return_visit", distinct=True),
+        )
+        .filter(n_signups__gt=0)
+        .filter(n_visits__lt=ExpressionWrapper(F("n_signups") * Value(float(RETURN_VISIT_TARGET)), output_field=FloatField()))
     )
 
 

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
-from estates.menu import PermissionMenuItem
+from estates.menu import MENU_HOOKS, PermissionMenuItem, WorkGroupMixin
 from estates.personal_views import MobileSearchIndexMixin
 from estates.scoping import estate_ids_for
 from estates.viewsets import EstateSnippetViewSet
@@ -55,10 +55,10 @@ def register_admin_urls():
     return [path("bulletin/", include(admin_urls))]
 
 
-@hooks.register("register_admin_menu_item")
+@hooks.register(MENU_HOOKS["reports"])
 def register_event_reports_menu_item():
     return PermissionMenuItem(
-        _("Event reports"), reverse("bulletin_admin_events"), icon_name="date", order=310,
+        _("Event reports"), reverse("bulletin_admin_events"), icon_name="date", order=40,
         permission=admin_views.VIEW_PERMISSION,
     )
 
@@ -132,10 +132,9 @@ class EventFeedbackViewSet(EstateSnippetViewSet):
     panels = []
 
 
-class BulletinGroup(SnippetViewSetGroup):
+class BulletinGroup(WorkGroupMixin, SnippetViewSetGroup):
     menu_label = _("Event sign-ups")
-    menu_icon = "date"
-    menu_order = 300
+    work_group = "bulletin"
     items = (EventSignupViewSet, EventReturnVisitViewSet, EventFeedbackViewSet)
 
 

@@ -18,3 +18,7 @@ def configure_default_site(**kwargs) -> None:
     if site is not None and (site.hostname, site.port) != (address.hostname, port):
         site.hostname, site.port = address.hostname, port
         site.save(update_fields=["hostname", "port"])
+    # Wagtail shows a site without a name by its host name ("localhost"): give it the product's name.
+    if site is not None and not site.site_name:
+        site.site_name = settings.WAGTAIL_SITE_NAME
+        site.save(update_fields=["site_name"])

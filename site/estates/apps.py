@@ -9,7 +9,10 @@ class EstatesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from estates import roles, scoping
+        from estates import roles, scoping, staff_names
+
+        # Staff appear by their Chinese full name everywhere (estates.staff_names).
+        staff_names.install()
 
         # One estate-scoped policy for every model that declares where its estate is.
         scoping.register_estate_policies()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
+from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 
@@ -24,3 +26,20 @@ class PermissionMenuItem(MenuItem):
 #: group itself (a submenu shown when any of its items is) is built in ``estatedesk.wagtail_hooks``.
 MENU_GROUPS = ("archives", "lending", "servicedesk", "fees", "bulletin", "reports", "settings")
 MENU_HOOKS = {group: f"register_menu_{group}_item" for group in MENU_GROUPS}
+
+
+class WorkGroupMixin:
+    """For a ``SnippetViewSetGroup``: instead of a submenu of its own, each of its viewsets' menu
+    items joins a work group of the admin menu (``work_group``, or a viewset's own ``work_group``
+    attribute when one of them belongs elsewhere). Items keep their position in ``items`` as
+    their order (from ``first_order``) unless they set ``menu_order``."""
+
+    work_group: str = ""
+    first_order: int = 10
+    #: The viewsets have menu items (in the groups), so Wagtail's "Snippets" menu leaves them out.
+    menu_item_is_registered = True
+
+    def register_menu_item(self):
+        for position, registerable in enumerate(self.registerables):
+            group = getattr(registerable, "work_group", None) or self.work_group
+            hooks.register(MENU_HOOKS[group], partial(registerable.get_menu_item, order=self.first_order + position))

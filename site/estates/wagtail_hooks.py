@@ -7,6 +7,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from estates import reports, scoping
+from estates.menu import WorkGroupMixin
 from estates.models import Building, Estate, House, PersonalDataAccess, StaffMembership
 from estates.viewsets import EstateSnippetViewSet
 
@@ -23,6 +24,7 @@ class EstateViewSet(EstateSnippetViewSet):
 
 class BuildingViewSet(EstateSnippetViewSet):
     model = Building
+    work_group = "archives"
     icon = "folder-open-1"
     list_display = ["name", "estate"]
     list_filter = ["estate"]
@@ -35,6 +37,7 @@ class BuildingViewSet(EstateSnippetViewSet):
 
 class HouseViewSet(EstateSnippetViewSet):
     model = House
+    work_group = "archives"
     icon = "doc-empty"
     list_display = ["label", "building", "floor", "area", "status", "use"]
     list_filter = ["building__estate", "building", "status", "use"]
@@ -72,10 +75,12 @@ class PersonalDataAccessViewSet(EstateSnippetViewSet):
     panels = []
 
 
-class EstatesGroup(SnippetViewSetGroup):
+class EstatesGroup(WorkGroupMixin, SnippetViewSetGroup):
+    """Estates, staff and the personal-data log are settings; buildings and houses are archives."""
+
     menu_label = _("Estates")
-    menu_icon = "home"
-    menu_order = 100
+    work_group = "settings"
+    first_order = 50
     items = (EstateViewSet, BuildingViewSet, HouseViewSet, StaffMembershipViewSet, PersonalDataAccessViewSet)
 
 

@@ -6,7 +6,7 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from estates.admin_writes import register_service_writes
-from estates.menu import PermissionMenuItem
+from estates.menu import MENU_HOOKS, PermissionMenuItem, WorkGroupMixin
 from estates.personal_data import mask_mobile
 from estates.personal_views import LogShownObjectMixin
 from estates.viewsets import EstateSnippetViewSet
@@ -175,10 +175,9 @@ class MeterReadingViewSet(EstateSnippetViewSet):
     search_fields = ["house__room", "house__building__name"]
 
 
-class FeesGroup(SnippetViewSetGroup):
+class FeesGroup(WorkGroupMixin, SnippetViewSetGroup):
     menu_label = _("Fees")
-    menu_icon = "doc-full"
-    menu_order = 300
+    work_group = "fees"
     items = (
         ArrearsBoardViewSet, BillViewSet, PaymentViewSet, ChasingStepViewSet,
         FeeItemViewSet, FeeRateViewSet, MeterReadingViewSet, *desk_admin.VIEWSETS,
@@ -197,33 +196,33 @@ def register_fees_urls():
     return [path("fees/", include(admin_urls))]
 
 
-@hooks.register("register_admin_menu_item")
+@hooks.register(MENU_HOOKS["reports"])
 def collection_menu_item():
     return PermissionMenuItem(
-        _("Collection rate"), reverse("fees_collection"), icon_name="table", order=310, permission="fees.view_bill",
+        _("Collection rate"), reverse("fees_collection"), icon_name="table", order=30, permission="fees.view_bill",
     )
 
 
-@hooks.register("register_admin_menu_item")
+@hooks.register(MENU_HOOKS["fees"])
 def readings_menu_item():
     return PermissionMenuItem(
-        _("Import meter readings"), reverse("fees_readings_import"), icon_name="upload", order=320,
+        _("Import meter readings"), reverse("fees_readings_import"), icon_name="upload", order=60,
         permission="fees.add_meterreading",
     )
 
 
-@hooks.register("register_admin_menu_item")
+@hooks.register(MENU_HOOKS["fees"])
 def publish_standards_menu_item():
     return PermissionMenuItem(
-        _("Publish the fee standards"), reverse("fees_publish_standards"), icon_name="doc-full", order=330,
+        _("Publish the fee standards"), reverse("fees_publish_standards"), icon_name="doc-full", order=61,
         permission="fees.view_feeitem",
     )
 
 
-@hooks.register("register_admin_menu_item")
+@hooks.register(MENU_HOOKS["reports"])
 def ageing_menu_item():
     return PermissionMenuItem(
-        _("Ageing of arrears"), reverse("fees_ageing"), icon_name="time", order=315, permission="fees.view_bill",
+        _("Ageing of arrears"), reverse("fees_ageing"), icon_name="time", order=31, permission="fees.view_bill",
     )
 
 

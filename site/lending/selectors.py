@@ -30,6 +30,16 @@ def overdue_q(*, now: datetime.datetime | None = None) -> Q:
     return Q(status=Loan.Status.OUT, due_at__lt=now or timezone.now())
 
 
+def due_back_today_q(*, now: datetime.datetime | None = None) -> Q:
+    """Out, not overdue yet, and due back before local midnight."""
+    now = now or timezone.now()
+    midnight = datetime.datetime.combine(
+        timezone.localdate(now) + datetime.timedelta(days=1), datetime.time.min,
+        tzinfo=timezone.get_current_timezone(),
+    )
+    return Q(status=Loan.Status.OUT, due_at__gte=now, due_at__lt=midnight)
+
+
 def overdue_loans(*, now: datetime.datetime | None = None) -> QuerySet:
     return (
         Loan.objects.filter(overdue_q(now=now))

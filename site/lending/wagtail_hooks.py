@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
-from estates.menu import PermissionMenuItem
+from estates.menu import MENU_HOOKS, PermissionMenuItem, WorkGroupMixin
 from estates.models import Estate
 from estates.viewsets import EstateSnippetViewSet
 from wagtail import hooks
@@ -29,6 +29,8 @@ from lending.models import LendingSettings, Loan
 class LoanFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(label=_("status"), choices=Loan.Status.choices)
     overdue = django_filters.BooleanFilter(label=_("overdue"), method="filter_overdue")
+    #: The front desk's "due back today" (not yet overdue), linked from the workbench.
+    due_today = django_filters.BooleanFilter(label=_("due back later today"), method="filter_due_today")
     item_type = django_filters.ChoiceFilter(
         label=_("item type"), method="filter_item_type",
         choices=[("key", _("key")), ("document", _("paper document"))],
@@ -38,7 +40,13 @@ class LoanFilterSet(WagtailFilterSet):
 
     class Meta:
         model = Loan
-        fields = ["status", "overdue", "item_type", "borrower", "estate"]
+        fields = ["status", "overdue", "due_today", "item_type", "borrower", "estate"]
+
+    def filter_due_today(self, queryset, name, value):
+        if value is None:
+            return queryset
+        due_today = selectors.due_back_today_q()
+        return queryset.filter(due_today) if value else queryset.exclude(due_today)
 
     def filter_overdue(self, queryset, name, value):
         if value is None:
@@ -122,6 +130,8 @@ class LendingSettingsViewSet(EstateSnippetViewSet):
     model = LendingSettings
     icon = "cogs"
     menu_label = _("Loan periods")
+    #: The estates' loan periods are settings.
+    work_group = "settings"
     url_prefix = "lending/settings"
     queryset = LendingSettings.objects.select_related("estate")
     list_display = ["estate", "key_due_time", "key_min_hours", "document_days"]
@@ -132,10 +142,10 @@ class LendingSettingsViewSet(EstateSnippetViewSet):
     ]
 
 
-class LendingGroup(SnippetViewSetGroup):
+class LendingGroup(WorkGroupMixin, SnippetViewSetGroup):
     menu_label = _("Borrowing")
-    menu_icon = "key"
-    menu_order = 300
+    work_group = "lending"
+    first_order = 10
     items = (LoanViewSet, LendingSettingsViewSet)
 
 
@@ -144,10 +154,10 @@ def register_lending_urls():
     return [path("lending/", include((admin_urls.urlpatterns, "lending"), namespace="lending"))]
 
 
-@hooks.register("register_admin_menu_item")
+@hooks.register(MENU_HOOKS["lending"])
 def register_board_menu_item():
     return PermissionMenuItem(
-        _("Who holds what now"), reverse("lending:board"), icon_name="key", order=301, name="lending-board",
+        _("Who holds what now"), reverse("lending:board"), icon_name="key", order=0, name="lending-board",
         permission="lending.view_loan",
     )
 

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from estates.menu import MENU_HOOKS
 from estates.personal_views import LogListedRowsMixin, LogShownObjectMixin, MobileSearchIndexMixin
 from estates.viewsets import EstateSnippetViewSet
 from wagtail.admin.ui.tables import DateColumn
@@ -27,7 +28,8 @@ class MessageViewSet(EstateSnippetViewSet):
     icon = "mail"
     menu_label = _("Message log")
     menu_order = 900
-    add_to_admin_menu = True
+    #: The message log sits with the settings (estates.menu.MENU_HOOKS).
+    menu_hook = MENU_HOOKS["settings"]
     inspect_view_enabled = True
     index_view_class = MessageIndexView
     inspect_view_class = MessageInspectView

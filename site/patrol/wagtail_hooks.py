@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from estates.menu import PermissionMenuItem
+from estates.menu import MENU_HOOKS, PermissionMenuItem, WorkGroupMixin
 from estates.viewsets import EstateSnippetViewSet
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
@@ -155,23 +155,24 @@ class HazardViewSet(EstateSnippetViewSet):
     queryset = Hazard.objects.select_related("estate")
 
 
-class PatrolGroup(SnippetViewSetGroup):
+class PatrolGroup(WorkGroupMixin, SnippetViewSetGroup):
+    """Patrol rounds and hazards are desk work: they join the service desk's group."""
+
     menu_label = _("Patrol")
-    menu_icon = "site"
-    menu_order = 250
-    submenu_hook = "register_patrol_menu_item"
+    work_group = "servicedesk"
+    first_order = 31
     items = (CheckpointViewSet, PatrolPlanViewSet, PatrolRoundViewSet, HazardViewSet)
 
 
-@hooks.register("register_patrol_menu_item")
+@hooks.register(MENU_HOOKS["servicedesk"])
 def today_menu_item():
-    return PermissionMenuItem(_("Today's rounds"), reverse("patrol_today"), icon_name="tasks", order=0,
+    return PermissionMenuItem(_("Today's rounds"), reverse("patrol_today"), icon_name="tasks", order=30,
                               permission="patrol.walk_patrolround")
 
 
-@hooks.register("register_patrol_menu_item")
+@hooks.register(MENU_HOOKS["reports"])
 def report_menu_item():
-    return PermissionMenuItem(_("Patrol report"), reverse("patrol_report"), icon_name="order", order=60,
+    return PermissionMenuItem(_("Patrol report"), reverse("patrol_report"), icon_name="order", order=50,
                               permission="patrol.view_patrolround")
 
 

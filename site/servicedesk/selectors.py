@@ -115,6 +115,22 @@ def _attach_next_clock(tickets: list[Ticket], now: datetime) -> None:
         ticket.next_clock = by_ticket.get(ticket.pk)
 
 
+#: The order in which a ticket's clocks happen: 记录 → 接管 → 响应 → 反馈 → 完成/结果/答复 → 回访.
+CLOCK_SEQUENCE = [
+    ClockKind.RECORD, ClockKind.TAKEOVER, ClockKind.RESPOND, ClockKind.FEEDBACK,
+    ClockKind.FINISH, ClockKind.RESULT, ClockKind.ANSWER, ClockKind.RETURN_VISIT,
+]
+
+
+def clocks_in_order(ticket: Ticket) -> list[TicketClock]:
+    """A ticket's clocks in the order they happen: by start (a return visit starts when the work
+    is done, a reopened cycle later), then by their place in the sequence (respond before finish,
+    although both start at intake), never by due time (a fast repair's return visit falls due
+    before its finish deadline)."""
+    order = {kind: i for i, kind in enumerate(CLOCK_SEQUENCE)}
+    return sorted(ticket.clocks.all(), key=lambda c: (c.started_at, order.get(c.kind, len(order)), c.cycle, c.pk))
+
+
 def format_delta(delta: timedelta) -> str:
     """'3 h 20 min' for a duration (sign dropped)."""
     minutes = int(abs(delta.total_seconds()) // 60)

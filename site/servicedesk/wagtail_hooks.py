@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
-from estates.menu import PermissionMenuItem
+from estates.menu import MENU_HOOKS, PermissionMenuItem, WorkGroupMixin
 from estates.models import Building
 from estates.scoping import estate_ids_for
 from estates.viewsets import EstateSnippetViewSet
@@ -29,7 +29,7 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
-from servicedesk import admin_urls
+from servicedesk import admin_urls, queues
 from servicedesk.models import ServiceClockSettings, ShiftHandover, Ticket
 from servicedesk.selectors import can_see_all_tickets
 
@@ -57,10 +57,15 @@ class TicketFilterSet(WagtailFilterSet):
     )
     #: The steward's "my households" (archives.admin.filters).
     mine = MyHouseholdsFilter("house__household")
+    #: The workbench's queues (servicedesk.queues): each figure links here with its value.
+    clock = django_filters.ChoiceFilter(label=_("clock"), choices=queues.CHOICES, method="filter_clock")
 
     class Meta:
         model = Ticket
         fields = ["kind", "severity", "status", "estate", "handler", "building"]
+
+    def filter_clock(self, queryset, name, value):
+        return queues.filter_tickets(queryset, value)
 
 
 class TicketIndexView(IndexView):
@@ -126,37 +131,37 @@ class ServiceClockSettingsViewSet(EstateSnippetViewSet):
     model = ServiceClockSettings
     icon = "time"
     menu_label = _("Service clocks")
+    #: The estates' service promises are settings.
+    work_group = "settings"
     list_display = ["estate", "repair_respond_hours", "repair_finish_hours", "complaint_result_hours",
                     "suggestion_answer_hours", "enquiry_answer_hours"]
     queryset = ServiceClockSettings.objects.select_related("estate")
 
 
-class ServiceDeskGroup(SnippetViewSetGroup):
+class ServiceDeskGroup(WorkGroupMixin, SnippetViewSetGroup):
     menu_label = _("Service desk")
-    menu_icon = "help"
-    menu_order = 200
-    submenu_hook = "register_servicedesk_menu_item"
+    work_group = "servicedesk"
     items = (TicketViewSet, ShiftHandoverViewSet, ServiceClockSettingsViewSet)
 
 
-@hooks.register("register_servicedesk_menu_item")
+@hooks.register(MENU_HOOKS["servicedesk"])
 def board_menu_item():
     return PermissionMenuItem(_("Desk board"), reverse("servicedesk_board"), icon_name="table", order=0, permission="servicedesk.view_ticket")
 
 
-@hooks.register("register_servicedesk_menu_item")
+@hooks.register(MENU_HOOKS["servicedesk"])
 def intake_menu_item():
     return PermissionMenuItem(_("New ticket"), reverse("servicedesk_intake"), icon_name="plus", order=1, permission="servicedesk.add_ticket")
 
 
-@hooks.register("register_servicedesk_menu_item")
+@hooks.register(MENU_HOOKS["servicedesk"])
 def handover_menu_item():
-    return PermissionMenuItem(_("Shift handover"), reverse("servicedesk_handover"), icon_name="resubmit", order=50, permission="servicedesk.dispatch_ticket")
+    return PermissionMenuItem(_("Shift handover"), reverse("servicedesk_handover"), icon_name="resubmit", order=20, permission="servicedesk.dispatch_ticket")
 
 
-@hooks.register("register_servicedesk_menu_item")
+@hooks.register(MENU_HOOKS["reports"])
 def kpi_menu_item():
-    return PermissionMenuItem(_("KPIs"), reverse("servicedesk_kpi"), icon_name="order", order=60, permission="servicedesk.view_servicedesk_kpi")
+    return PermissionMenuItem(_("KPIs"), reverse("servicedesk_kpi"), icon_name="order", order=10, permission="servicedesk.view_servicedesk_kpi")
 
 
 register_snippet(ServiceDeskGroup)

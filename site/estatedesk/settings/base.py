@@ -32,6 +32,7 @@ PROJECT_APPS = [
     "servicedesk",
     "patrol",
     "surveys",
+    "workbench",
 ]
 
 INSTALLED_APPS = [
@@ -241,9 +242,13 @@ ONE_TIME_CODE_SEND_LIMIT = (5, 3600)
 
 
 # --- Wagtail --------------------------------------------------------------------------------
-WAGTAIL_SITE_NAME = "estatedesk 物业客服中心"
+# The name on every admin title and the workbench (never the host name "localhost").
+WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "estatedesk 物业客服中心")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
+# A secretary publishes their estate's notices directly (DOMAIN.md): no moderation workflow
+# (workbench/migrations/0001 switches off the default one Wagtail creates).
+WAGTAIL_WORKFLOW_ENABLED = False
 # Wagtail's database backend, with search-box text made safe for SQLite FTS5 (see estatedesk.search).
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "estatedesk.search"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "csv", "txt", "jpg", "jpeg", "png"]

@@ -150,7 +150,7 @@ def _render_ticket(request, ticket: Ticket, *, bound: tuple[str, object] | None 
     if bound and bound[0] not in [a["action"] for a in action_forms]:
         action_forms.insert(0, {"action": bound[0], "label": TICKETS.label(bound[0]), "form": bound[1]})
     clocks = []
-    for clock in ticket.clocks.order_by("due_at", "pk"):
+    for clock in selectors.clocks_in_order(ticket):
         remaining = clock.remaining
         clocks.append({
             "clock": clock,
