@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from estates.admin_writes import register_service_writes
 from estates.menu import PermissionMenuItem
 from estates.roles import STEWARD
@@ -189,7 +190,7 @@ class KeyViewSet(EstateSnippetViewSet):
 class DocumentViewSet(EstateSnippetViewSet):
     model = Document
     icon = "doc-full"
-    menu_label = _("Documents")
+    menu_label = pgettext_lazy("archive", "Documents")
     list_display = [
         "title", "reference", "category", "year", "confidentiality",
         Column("paper", label=_("paper copy"), accessor=lambda d: " / ".join(p for p in (d.cabinet, d.box) if p)),
