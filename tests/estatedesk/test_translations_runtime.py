@@ -130,6 +130,6 @@ def test_the_screens_named_in_issue_12_read_chinese():
         assert translation.pgettext("pagination", "Pages") == "分页"
         assert translation.gettext("Go to the first error") != "Go to the first error"
         assert translation.gettext("New: %(model_name)s") % {"model_name": "业主档案"} == "新建：业主档案"
-        assert translation.gettext("Use server language") != "Use server language"
+        assert translation.gettext("Use server language: %(language_name)s").startswith("使用服务器语言")
         assert translation.pgettext("person", "Name") == "姓名"
         assert translation.gettext("Name") != "姓名"  # Wagtail's name of a collection, a group…
