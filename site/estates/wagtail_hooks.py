@@ -15,10 +15,10 @@ class EstateViewSet(EstateSnippetViewSet):
     model = Estate
     icon = "home"
     #: The listing of a company's estates is short; no filters needed.
-    list_display = ["name", "code", "address", "managed_area"]
+    list_display = ["name", "code", "address", "hotline", "managed_area"]
     search_fields = ["name", "code", "address"]
     inspect_view_enabled = True
-    panels = [FieldPanel("name"), FieldPanel("code"), FieldPanel("address"), FieldPanel("managed_area")]
+    panels = [FieldPanel("name"), FieldPanel("code"), FieldPanel("address"), FieldPanel("hotline"), FieldPanel("managed_area")]
 
 
 class BuildingViewSet(EstateSnippetViewSet):
