@@ -45,8 +45,9 @@ def house_search(text: str) -> Q:
     if len(parts) >= 3:
         return building(parts[0]) & unit(parts[1]) & Q(room__iexact="".join(parts[2:]))
     if len(parts) == 2:
-        # "3-1201": building and room (no unit), or "2-301": unit and room within any building.
-        return (building(parts[0]) | unit(parts[0])) & Q(room__iexact=parts[1])
+        # "1-2": a building's unit; "3-1201": building and room; "2-301": unit and room.
+        first, second = parts
+        return (building(first) & unit(second)) | ((building(first) | unit(first)) & Q(room__iexact=second))
     [value] = parts
     return building(value) | Q(room__istartswith=value) | Q(building__name__icontains=value)
 
