@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
@@ -36,7 +37,7 @@ class BuildingViewSet(EstateSnippetViewSet):
 class HouseViewSet(EstateSnippetViewSet):
     model = House
     icon = "doc-empty"
-    list_display = ["label", "building", "floor", "area", "status", "use"]
+    list_display = [Column("label", label=_("house")), "building", "floor", "area", "status", "use"]
     list_filter = ["building__estate", "building", "status", "use"]
     search_fields = ["room", "unit", "building__name", "building__estate__name"]
     inspect_view_enabled = True

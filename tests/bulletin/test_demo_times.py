@@ -1,7 +1,6 @@
 """The demo's times are Asia/Shanghai times: events in the evening, notices in office hours."""
 
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 
 import pytest
 import time_machine
@@ -13,8 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("utc_now", [
-    datetime(2026, 9, 1, 20, 0, tzinfo=dt_timezone.utc),  # 04:00 the next morning in Shanghai
-    datetime(2026, 9, 2, 3, 0, tzinfo=dt_timezone.utc),   # 11:00 in Shanghai
+    datetime(2026, 9, 1, 20, 0, tzinfo=UTC),  # 04:00 the next morning in Shanghai
+    datetime(2026, 9, 2, 3, 0, tzinfo=UTC),   # 11:00 in Shanghai
 ])
 def test_demo_events_start_in_the_local_evening_and_notices_in_office_hours(estate_a, utc_now):
     with time_machine.travel(utc_now, tick=False):
