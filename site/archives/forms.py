@@ -56,15 +56,26 @@ class HouseholdForm(EstateScopedAdminForm):
         super().__init__(*args, **kwargs)
         house_field = self.fields.get("house")
         if house_field is not None:
-            taken = Household.objects.exclude(pk=self.instance.pk) if self.instance.pk else Household.objects.all()
-            house_field.queryset = house_field.queryset.exclude(pk__in=taken.values("house_id")).select_related(
-                "building"
-            )
+            # The chooser offers only houses without a file; the check is in clean_house, so that a
+            # house that got its file meanwhile is refused in plain words, not "选择一个有效的选项".
+            house_field.queryset = house_field.queryset.select_related("building")
         people = self.formsets.get("people")
         if people is not None and self.for_user is not None and not can_view_personal_data(self.for_user):
             for form in people.forms:
                 if isinstance(form, PersonForm) and not form.masked_values:
                     form.apply_masks()
+
+
+    def clean_house(self):
+        house = self.cleaned_data.get("house")
+        if house is not None:
+            taken = Household.objects.filter(house=house).exclude(pk=self.instance.pk)
+            if taken.exists():
+                raise ValidationError(
+                    _("%(house)s already has a household file (perhaps opened by a colleague a moment ago): "
+                      "open that file, or choose another house.") % {"house": house.label}
+                )
+        return house
 
 
 class KeyForm(EstateScopedAdminForm):

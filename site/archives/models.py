@@ -128,7 +128,7 @@ class Household(SkipUnchangedHistoryMixin, ClusterableModel):
 
 class Person(SkipUnchangedHistoryMixin, models.Model):
     class Role(models.TextChoices):
-        OWNER = "owner", _("owner")
+        OWNER = "owner", pgettext_lazy("household role", "owner")
         FAMILY = "family", _("family member")
         TENANT = "tenant", _("tenant")
         RESIDENT = "resident", _("other resident")
@@ -349,8 +349,8 @@ class Document(SkipUnchangedHistoryMixin, models.Model):
     estate_lookup = "estate"
 
     class Meta:
-        verbose_name = _("document")
-        verbose_name_plural = _("documents")
+        verbose_name = pgettext_lazy("archive", "document")
+        verbose_name_plural = pgettext_lazy("archive", "documents")
         ordering = ["-year", "category", "title"]
         constraints = [
             models.UniqueConstraint(

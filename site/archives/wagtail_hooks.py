@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from estates.admin_writes import register_service_writes
 from estates.menu import MENU_HOOKS, PermissionMenuItem, WorkGroupMixin
 from estates.roles import STEWARD
@@ -32,6 +33,7 @@ from archives import admin_urls, services
 from archives.admin.bulk_actions import AssignStewardBulkAction
 from archives.admin.columns import MaskedColumn, OwnersColumn
 from archives.admin.filters import DocumentFilterSet, HouseholdFilterSet
+from archives.admin.house_chooser import house_chooser_viewset
 from archives.admin.panels import HouseholdRecordsPanel, PeopleInlinePanel
 from archives.admin.views import (
     ArchiveEditView,
@@ -79,7 +81,9 @@ class HouseholdViewSet(EstateSnippetViewSet):
     inspect_view_fields = ["house", "notes", "created_at", "updated_at"]
     edit_handler = ObjectList(
         [
-            MultiFieldPanel([FieldPanel("house"), FieldPanel("notes")], heading=_("House")),
+            MultiFieldPanel(
+                [FieldPanel("house", widget=house_chooser_viewset.widget_class), FieldPanel("notes")], heading=_("House"),
+            ),
             PeopleInlinePanel(
                 "people", heading=_("People"), label=_("person"),
                 panels=[
@@ -189,7 +193,7 @@ class KeyViewSet(EstateSnippetViewSet):
 class DocumentViewSet(EstateSnippetViewSet):
     model = Document
     icon = "doc-full"
-    menu_label = _("Documents")
+    menu_label = pgettext_lazy("archive", "Documents")
     list_display = [
         "title", "reference", "category", "year", "confidentiality",
         Column("paper", label=_("paper copy"), accessor=lambda d: " / ".join(p for p in (d.cabinet, d.box) if p)),
@@ -261,3 +265,8 @@ def workbench_menu_item():
 def add_documents_out_of_step_panel(request, panels):
     if request.user.has_perm("archives.view_document") or request.user.has_perm("archives.change_document"):
         panels.append(DocumentsOutOfStepPanel(request.user))
+
+
+@hooks.register("register_admin_viewset")
+def register_house_chooser():
+    return house_chooser_viewset

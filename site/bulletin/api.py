@@ -3,12 +3,16 @@
     /api/v2/pages/?estate=HYY&category=outage      notices of an estate in a category
     /api/v2/pages/?type=bulletin.EventPage&estate=HYY&fields=*
     /api/v2/pages/<id>/                            one page with every field
+    /api/v2/pages/?estate=HYY&expired=true         current and expired notices
 
-Without ``type`` the listing holds notices and events (``category`` implies notices).
+Without ``type`` the listing holds notices and events (``category`` implies notices). Expired
+notices are left out of listings, as on the site, unless ``expired=true``; a page by its id is
+served either way (links to it keep working).
 """
 
 from __future__ import annotations
 
+from django.utils import timezone
 from rest_framework.filters import BaseFilterBackend
 from wagtail.api.v2.filters import FieldsFilter
 from wagtail.api.v2.router import WagtailAPIRouter
@@ -18,7 +22,8 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from bulletin.models import Category, EventPage, NoticePage
 
 BULLETIN_MODELS = (NoticePage, EventPage)
-_OWN_PARAMS = {"estate", "category"}
+_OWN_PARAMS = {"estate", "category", "expired"}
+_YES, _NO = {"true", "1", "yes"}, {"false", "0", "no", ""}
 
 
 class BulletinFieldsFilter(FieldsFilter):
@@ -44,6 +49,14 @@ class EstateCategoryFilter(BaseFilterBackend):
             queryset = queryset.filter(pk__in=ids)
         if category:
             queryset = queryset.filter(pk__in=NoticePage.objects.filter(category=category).values("pk"))
+        expired = request.GET.get("expired", "false").lower()
+        if expired not in _YES | _NO:
+            raise BadRequestError("expired must be true or false")
+        # Only listings: DRF's get_object filters the detail view too, and a notice's own address
+        # keeps answering after it expires (it says is_expired).
+        if expired in _NO and getattr(view, "action", None) != "detail_view":
+            gone = NoticePage.objects.filter(expires_at__lte=timezone.now()).values("pk")
+            queryset = queryset.exclude(pk__in=gone)
         return queryset
 
 

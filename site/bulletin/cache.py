@@ -20,9 +20,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from estatedesk import cache as reliable_cache
+from estatedesk.middleware import language_from_request
 
 GENERATION_KEY = "bulletin:generation"
 #: The longest a bulletin page is cached when nothing on it changes sooner (BULLETIN_CACHE_SECONDS).
@@ -95,7 +96,7 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not _request_is_cacheable(request):
             return self.get_response(request)
-        language = translation.get_language_from_request(request)
+        language = language_from_request(request)
         key = page_cache_key(host=request.get_host(), full_path=request.get_full_path(), language=language)
         found = cache.get_many([GENERATION_KEY, key])
         current = found.get(GENERATION_KEY) or 0
@@ -104,7 +105,7 @@ class AnonymousPageCacheMiddleware:
             response = HttpResponse(entry["content"], content_type=entry["content_type"])
             response["Content-Language"] = language
             response[HEADER] = "hit"
-            patch_vary_headers(response, ("Accept-Language", "Cookie"))
+            patch_vary_headers(response, ("Cookie",))
             return response
         response = self.get_response(request)
         timeout = getattr(response, "bulletin_cache_timeout", None)

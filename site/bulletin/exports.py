@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from estates.personal_data import mask_mobile
 from spreadsheets.writing import export_response
 
@@ -18,8 +19,8 @@ MOBILE = 2
 
 def signup_rows(*, event: EventPage) -> tuple[list[str], list[list]]:
     """The header and the raw rows (unmasked: the writer masks them for the user)."""
-    header = [_("Name"), _("House"), _("Mobile"), _("Number of people"), _("Signed up at"),
-              _("Return visit"), _("Score"), _("Comment")]
+    header = [pgettext("person", "Name"), _("House"), _("Mobile"), _("Number of people"), _("Signed up at"),
+              _("Return visit"), _("Score"), pgettext("feedback", "Comment")]
     rows = []
     signups = (
         EventSignup.objects.filter(event=event)

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from estatedesk.guard import HoneypotForm
 from estates.models import House
 
@@ -8,7 +9,7 @@ HoneypotMixin = HoneypotForm
 
 
 class SignupForm(HoneypotMixin):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     house = forms.ModelChoiceField(label=_("House"), queryset=House.objects.none(), empty_label=_("Choose your house"))
     mobile = forms.CharField(label=_("Mobile"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
     people = forms.IntegerField(label=_("Number of people"), min_value=1, initial=1)

@@ -50,8 +50,8 @@ def build_houses(*, estate: Estate, count: int, rng: random.Random, batch_size: 
 def load(*, houses: int, seed: int, stdout=None) -> list[Estate]:
     rng = random.Random(seed)
     estates = [
-        EstateFactory(name="和悦苑", code="HYY", address="上海市浦东新区和悦路 88 号", managed_area=Decimal("120000")),
-        EstateFactory(name="锦华园", code="JHY", address="上海市闵行区锦华路 16 号", managed_area=Decimal("80000")),
+        EstateFactory(name="和悦苑", code="HYY", address="上海市浦东新区和悦路 88 号", hotline="021-5888 1234", managed_area=Decimal("120000")),
+        EstateFactory(name="锦华园", code="JHY", address="上海市闵行区锦华路 16 号", hotline="021-6466 5678", managed_area=Decimal("80000")),
     ]
     per_estate = max(houses // len(estates), 1)
     for estate in estates:

@@ -31,6 +31,7 @@ class EstateFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"E{n:03d}")
     address = factory.Faker("address", locale="zh_CN")
     managed_area = Decimal("50000.00")
+    hotline = factory.Sequence(lambda n: f"021-5{n:03d} 0000")
 
 
 class BuildingFactory(factory.django.DjangoModelFactory):

@@ -21,6 +21,12 @@ class Estate(models.Model):
         help_text=_("Short unique code used in spreadsheets, e.g. HYY."),
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
+    #: The estate's customer-service phone (24-hour desk), shown on every bulletin page and the
+    #: service desk's public pages so that owners can reach the desk.
+    hotline = models.CharField(
+        _("service hotline"), max_length=30, blank=True,
+        help_text=_("The 24-hour customer-service phone owners call, e.g. 021-5888 1234."),
+    )
     managed_area = models.DecimalField(
         _("managed floor area (m²)"), max_digits=12, decimal_places=2, default=0,
         validators=[MinValueValidator(0)],

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
@@ -16,10 +17,10 @@ class EstateViewSet(EstateSnippetViewSet):
     model = Estate
     icon = "home"
     #: The listing of a company's estates is short; no filters needed.
-    list_display = ["name", "code", "address", "managed_area"]
+    list_display = ["name", "code", "address", "hotline", "managed_area"]
     search_fields = ["name", "code", "address"]
     inspect_view_enabled = True
-    panels = [FieldPanel("name"), FieldPanel("code"), FieldPanel("address"), FieldPanel("managed_area")]
+    panels = [FieldPanel("name"), FieldPanel("code"), FieldPanel("address"), FieldPanel("hotline"), FieldPanel("managed_area")]
 
 
 class BuildingViewSet(EstateSnippetViewSet):
@@ -39,7 +40,7 @@ class HouseViewSet(EstateSnippetViewSet):
     model = House
     work_group = "archives"
     icon = "doc-empty"
-    list_display = ["label", "building", "floor", "area", "status", "use"]
+    list_display = [Column("label", label=_("house")), "building", "floor", "area", "status", "use"]
     list_filter = ["building__estate", "building", "status", "use"]
     search_fields = ["room", "unit", "building__name", "building__estate__name"]
     inspect_view_enabled = True

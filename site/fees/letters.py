@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from estates.models import Estate, House
 from estates.scoping import user_can_reach
 
@@ -117,7 +118,7 @@ def letter_context(*, house: House, today: dt.date, days_to_pay: int) -> dict:
     case = ArrearsCase.objects.filter(house=house).first()
     owner = (case.contact_name if case else "") or household_contacts([house.pk]).get(house.pk, ("",))[0]
     return {
-        "owner": owner or _("Owner"),
+        "owner": owner or pgettext("household role", "Owner"),
         "house": house.label,
         "estate": house.building.estate.name,
         "items": "\n".join(lines),

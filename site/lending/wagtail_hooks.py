@@ -108,7 +108,7 @@ class LoanViewSet(EstateSnippetViewSet):
     )
     list_display = [
         TitleColumn("__str__", label=_("loan"), get_url=_loan_url),
-        "borrower_display",
+        Column("borrower_display", label=_("borrower")),
         LoanStatusColumn("status", label=_("status")),
         Column("handed_out_at", label=_("handed out at")),
         Column("due_at", label=_("due back at")),

@@ -321,7 +321,7 @@ class ReturnVisit(models.Model):
     satisfaction = models.PositiveSmallIntegerField(
         _("satisfaction (1–5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(pgettext_lazy("feedback", "comment"), blank=True)
     owner_confirmed = models.BooleanField(_("owner confirms"), default=False)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",

@@ -84,10 +84,16 @@ def test_forged_post_to_another_estates_household_changes_nothing(client_for, cl
 
 
 def test_house_choice_offers_only_own_estate_houses_without_a_file(client_for, clerk_a, household_a, house_b):
+    # The offer is the house chooser's (archives.admin.house_chooser); the form refuses a taken
+    # house in plain words (tests/archives/test_house_chooser.py).
     free = HouseFactory(building=household_a.house.building, room="1202")
-    form = client_for(clerk_a).get(url("household", "add")).context["form"]
-    houses = set(form.fields["house"].queryset)
-    assert free in houses and household_a.house not in houses and house_b not in houses
+    client = client_for(clerk_a)
+    form = client.get(url("household", "add")).context["form"]
+    assert house_b not in set(form.fields["house"].queryset)
+    html = client.get("/admin/archives/choose-house/results/").content.decode()
+    chosen = "/admin/archives/choose-house/chosen/{}/"
+    assert chosen.format(free.pk) in html
+    assert chosen.format(household_a.house.pk) not in html and chosen.format(house_b.pk) not in html
 
 
 def test_clerk_creates_a_household_file_with_people_and_a_car_on_one_page(client_for, clerk_a, house_a):

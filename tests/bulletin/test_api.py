@@ -62,3 +62,20 @@ def test_listing_with_fields(client, content):
 
 def test_drafts_are_not_served_by_id(client, content):
     assert client.get(f"/api/v2/pages/{content['draft'].pk}/").status_code == 404
+
+
+def test_expired_notices_are_hidden_unless_asked_for(client, content, estate_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    gone = NoticePageFactory(estate=estate_a, title="电梯年检通知", expires_at=timezone.now() + timedelta(minutes=1))
+    type(gone).objects.filter(pk=gone.pk).update(expires_at=timezone.now() - timedelta(days=3))
+    assert "电梯年检通知" not in _titles(client, "?estate=HYY")
+    assert "电梯年检通知" not in _titles(client, "?type=bulletin.NoticePage&estate=HYY")
+    assert "电梯年检通知" in _titles(client, "?estate=HYY&expired=true")
+    assert "停水通知" in _titles(client, "?estate=HYY&expired=true")
+    # One notice by its id stays reachable, and says it has expired.
+    detail = client.get(f"/api/v2/pages/{gone.pk}/").json()
+    assert detail["is_expired"] is True
+    assert client.get("/api/v2/pages/?expired=perhaps").status_code == 400

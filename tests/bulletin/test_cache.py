@@ -24,7 +24,7 @@ def test_second_anonymous_view_comes_from_the_cache_under_our_key(client, notice
     hit = _get(client, notice_a.url)
     assert hit["X-Bulletin-Cache"] == "hit" and "停水通知" in hit.content.decode()
     # Each language has its own entry.
-    assert _get(client, notice_a.url, HTTP_ACCEPT_LANGUAGE="en")["X-Bulletin-Cache"] == "miss"
+    assert _get(client, notice_a.url, HTTP_COOKIE="django_language=en")["X-Bulletin-Cache"] == "miss"
 
 
 def test_publishing_a_new_revision_invalidates(client, notice_a, home_a):

@@ -123,7 +123,7 @@ def test_service_rejects_unpublished_event(event_a, house_a):
 def test_signed_up_owner_rates_after_the_event(client, event_a, house_a):
     EventSignupFactory(event=event_a, house=house_a, mobile="13800138000")
     with time_machine.travel(event_a.ends_at + timedelta(hours=1)):
-        assert "Rate" in client.get(event_a.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "Rate" in client.get(event_a.url, HTTP_COOKIE="django_language=en").content.decode()
         response = client.post(_url(event_a, "feedback"), {"mobile": "138-0013-8000", "score": "5", "comment": "很好", "website": ""})
         assert response.status_code == 200
         assert EventFeedback.objects.get().score == 5

@@ -105,3 +105,16 @@ def test_public_pages_are_plain_html_with_labels(client, db):
     body = client.get(REPORT).content.decode()
     assert body.startswith("<!DOCTYPE html>") and '<html lang="zh-hans">' in body
     assert '<label for="id_contact_mobile">' in body and "<script" not in body
+
+
+def test_the_status_page_gives_the_estate_hotline(client, intake, estate_a, estate_b):
+    type(estate_a).objects.filter(pk=estate_a.pk).update(hotline="021-5888 1234")
+    type(estate_b).objects.filter(pk=estate_b.pk).update(hotline="021-6466 5678")
+    empty = client.get(STATUS).content.decode()
+    # Before a lookup: every estate's number, never the old "call your estate's service centre".
+    assert "021-5888 1234" in empty and "021-6466 5678" in empty and 'href="tel:021-58881234"' in empty
+    assert "请致电您所在小区的客服中心" not in empty
+    ticket = intake(contact_mobile="13800138000")
+    found = client.post(STATUS, {"number": ticket.number, "contact_mobile": "13800138000"}).content.decode()
+    hotline = found.split('id="ticket-hotline"')[1].split("</dd>")[0]
+    assert "021-5888 1234" in hotline

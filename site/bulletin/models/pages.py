@@ -24,6 +24,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from rest_framework import serializers
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -386,7 +387,7 @@ class NoticeAttachment(Orderable):
     document = models.ForeignKey(
         "wagtaildocs.Document", on_delete=models.CASCADE, related_name="+", verbose_name=_("document")
     )
-    label = models.CharField(_("label"), max_length=200, blank=True, help_text=_("Shown instead of the file's title."))
+    label = models.CharField(pgettext_lazy("attachment", "label"), max_length=200, blank=True, help_text=_("Shown instead of the file's title."))
 
     panels = [FieldPanel("document"), FieldPanel("label")]
     api_fields = [

@@ -57,7 +57,7 @@ class EventFeedback(models.Model):
 
     signup = models.OneToOneField(EventSignup, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("sign-up"))
     score = models.PositiveSmallIntegerField(_("score"), validators=[MinValueValidator(1), MaxValueValidator(5)])
-    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    comment = models.TextField(pgettext_lazy("feedback", "comment"), blank=True, max_length=2000)
     created_at = models.DateTimeField(_("rated at"), default=timezone.now)
 
     estate_lookup = "signup__event__estate"

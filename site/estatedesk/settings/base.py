@@ -76,7 +76,8 @@ MIDDLEWARE = [
     "estatedesk.middleware.RejectNulInQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Chinese unless the user chose otherwise; never the browser's Accept-Language.
+    "estatedesk.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -197,7 +198,9 @@ AXES_VERBOSE = False
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-LOCALE_PATHS = [SITE_DIR / "estatedesk" / "locale"]
+# First wins: the overrides catalogue decides msgids that Django, Wagtail and our apps translate
+# differently and supplies the Wagtail strings its zh_Hans catalogue lacks (docs/architecture.md).
+LOCALE_PATHS = [SITE_DIR / "estatedesk" / "locale_overrides", SITE_DIR / "estatedesk" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

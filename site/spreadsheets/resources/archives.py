@@ -11,7 +11,7 @@ from archives.models import Document, Household, Key, Person, Vehicle
 from archives.validators import normalize_id_number, normalize_plate
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from estates.models import House
 from estates.personal_data import mask_id_number, mask_mobile
 
@@ -54,7 +54,7 @@ class PersonResource(SpreadsheetResource):
     locals().update(_house_columns("household__house__"))
     name = Column("name", gettext_lazy("full name"), required=True, example="张三",
                   aliases=("姓名", "名字", "业主姓名", "住户姓名", "name"))
-    role = Column("role", _label(Person, "role"), cells.ChoiceWidget(Person.Role.choices), example=gettext_lazy("owner"))
+    role = Column("role", _label(Person, "role"), cells.ChoiceWidget(Person.Role.choices), example=pgettext_lazy("household role", "owner"))
     relationship = Column("relationship", _label(Person, "relationship"), example="")
     mobile = Column("mobile", _label(Person, "mobile"), cells.MobileWidget(), mask=mask_mobile,
                     aliases=("手机", "手机号", "电话", "联系电话"),
