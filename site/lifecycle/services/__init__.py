@@ -1,0 +1,68 @@
+"""Every write of the desk procedures, by procedure; re-exported here so
+``from lifecycle.services import x`` always works."""
+
+from lifecycle.services.decoration import (
+    decoration_accept,
+    decoration_apply,
+    decoration_approve,
+    decoration_reject,
+    decoration_resume,
+    decoration_settle,
+    inspection_days,
+    inspection_record,
+    permit_url,
+    violation_record,
+    violation_rectify,
+    violation_reject,
+    violation_verify,
+)
+from lifecycle.services.movein import (
+    movein_arrive,
+    movein_book,
+    movein_cancel,
+    movein_complete,
+    movein_send_pack,
+    movein_start,
+    pack_url,
+)
+from lifecycle.services.release import (
+    code_purpose,
+    release_cancel,
+    release_confirm,
+    release_issue,
+    release_override,
+    release_pass,
+    release_request,
+    release_send_code,
+)
+
+__all__ = [
+    "code_purpose",
+    "decoration_accept",
+    "decoration_apply",
+    "decoration_approve",
+    "decoration_reject",
+    "decoration_resume",
+    "decoration_settle",
+    "inspection_days",
+    "inspection_record",
+    "movein_arrive",
+    "movein_book",
+    "movein_cancel",
+    "movein_complete",
+    "movein_send_pack",
+    "movein_start",
+    "pack_url",
+    "permit_url",
+    "release_cancel",
+    "release_confirm",
+    "release_issue",
+    "release_override",
+    "release_pass",
+    "release_request",
+    "release_send_code",
+    "violation_record",
+    "violation_rectify",
+    "violation_reject",
+    "violation_verify",
+]
