@@ -26,14 +26,14 @@ from fees.services.billing import (
     bills_issue,
     meter_readings_save,
 )
-from fees.services.deposits import Deduction, deposit_receive, deposit_refund
-from fees.services.house_bills import house_bills_issue
 from fees.services.common import (
     BATCH,
     ZERO,
     add_months,
     month_start,
 )
+from fees.services.deposits import Deduction, deposit_receive, deposit_refund
+from fees.services.house_bills import house_bills_issue
 from fees.services.payments import (
     credit_apply,
     credit_apply_estate,

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('archives', '0003_merge_0002_household_steward_0002_private_storage'),
         ('estates', '0004_estate_collection'),
-        ('fees', '0003_deposit_depositdeduction_historicaldeposit_and_more'),
+        ('fees', '0003_deposits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

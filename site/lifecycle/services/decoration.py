@@ -28,7 +28,14 @@ from lifecycle.models import (
     LifecycleRules,
 )
 from lifecycle.models.rules import lines
-from lifecycle.services.common import act, admin_url, clean_mobile, house_status_set, require, required_text
+from lifecycle.services.common import (
+    act,
+    admin_url,
+    clean_mobile,
+    house_status_set,
+    require,
+    required_text,
+)
 from lifecycle.workflow import DECORATIONS, VIOLATIONS
 
 V = DecorationViolation

@@ -20,7 +20,14 @@ from notifications.services import notify
 
 from lifecycle.models import LifecycleRules, MoveIn, MoveInKey
 from lifecycle.models.rules import lines
-from lifecycle.services.common import act, admin_url, clean_mobile, house_status_set, require, required_text
+from lifecycle.services.common import (
+    act,
+    admin_url,
+    clean_mobile,
+    house_status_set,
+    require,
+    required_text,
+)
 from lifecycle.workflow import MOVEINS
 
 
@@ -145,9 +152,10 @@ def movein_complete(*, movein: MoveIn, by, members=(), vehicles=(), keys=(), now
             continue
         MoveInKey.objects.create(movein=movein, tag=tag[:30], opens=(handed.get("opens") or house.label)[:100],
                                  copies=max(1, int(handed.get("copies") or 1)))
-        # A spare key of the vacant house kept in the cabinet now belongs to the owner.
+        # A spare key of the vacant house kept in the cabinet now belongs to the owner: retired
+        # from the key archive by whoever may change keys (a steward's hand-over is kept above).
         spare = Key.objects.filter(estate=movein.estate, tag=tag, opens_house=house).first()
-        if spare is not None and spare.status == Key.Status.IN_CABINET:
+        if spare is not None and spare.status == Key.Status.IN_CABINET and (by is None or by.has_perm("archives.change_key")):
             _archive_write(tag, archives.key_update, key=spare, by=by, status=Key.Status.RETIRED,
                            notes=(spare.notes + "\n" + _("Handed to the owner at move-in on %(date)s.")
                                   % {"date": move_in.isoformat()}).strip())
