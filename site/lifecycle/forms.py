@@ -22,6 +22,20 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several photos in one field (Django's documented pattern); the service checks each."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
 class HouseField(forms.ModelChoiceField):
     def label_from_instance(self, house):
         return f"{house.building.estate.name} {house.label}"
@@ -144,8 +158,7 @@ class InspectForm(EmptyForm):
     ok = forms.TypedChoiceField(label=_("result"), coerce=lambda v: v == "ok", widget=forms.RadioSelect,
                                 choices=[("ok", _("no problem found")), ("problem", _("problem found"))])
     notes = forms.CharField(label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    photos = forms.FileField(label=_("photos"), required=False,
-                             widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png"}))
+    photos = MultipleFileField(label=_("photos"), required=False)
 
 
 class ViolationForm(EmptyForm):

@@ -111,7 +111,7 @@ def _handler(request):
             services.decoration_reject(decoration=decoration, note=data["note"], by=user)
         elif action == "inspect":
             services.inspection_record(decoration=decoration, ok=data["ok"], notes=data["notes"],
-                                       photos=request.FILES.getlist("inspect-photos"), by=user)
+                                       photos=data["photos"], by=user)
         elif action == "violation":
             services.violation_record(decoration=decoration, rule=data["rule"], description=data["description"],
                                       action=data["action"], rectify_by=data["rectify_by"], by=user)
