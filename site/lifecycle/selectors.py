@@ -31,7 +31,7 @@ def house_arrears(house, *, today: dt.date | None = None) -> Decimal:
     today = today or timezone.localdate()
     owed = Bill.objects.filter(house=house, due_date__lt=today, paid__lt=F("amount")).aggregate(
         owed=Sum(F("amount") - F("paid")))["owed"]
-    return owed or Decimal("0.00")
+    return (owed or Decimal("0")).quantize(Decimal("0.01"))
 
 
 def arrears_limit(house) -> Decimal:
