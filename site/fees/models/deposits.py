@@ -27,7 +27,7 @@ class Deposit(models.Model):
     receipt_no = models.PositiveIntegerField(_("receipt number"))
     method = models.CharField(_("method"), max_length=10, choices=Payment.Method.choices, default=Payment.Method.CASH)
     payer = models.CharField(_("paid by"), max_length=100, blank=True)
-    received_at = models.DateTimeField(_("received at"))
+    received_at = models.DateTimeField(_("paid at"))
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name=_("received by"))
     refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
