@@ -15,7 +15,8 @@ from fees.services import Deduction
 from lifecycle.models import DecorationViolation, LifecycleRules, MoveIn, Release
 from lifecycle.models.rules import lines
 
-DATE = forms.DateInput(attrs={"type": "date"})
+#: ISO format: a browser date input reads only YYYY-MM-DD (zh-hans would render 2026/11/02).
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class MultipleFileInput(forms.ClearableFileInput):
