@@ -227,3 +227,18 @@ def test_the_listing_links_to_the_record_page(booked, front_desk_a, client_for):
 def test_factories_build_valid_rows():
     movein = MoveInFactory()
     assert movein.house.building.estate == movein.estate
+
+
+def test_the_hourly_task_sends_due_packs_once(estate_a, frozen):
+    from datetime import date
+
+    from lifecycle import tasks
+
+    soon = MoveInFactory(estate=estate_a, date=date(2026, 11, 4))
+    later = MoveInFactory(estate=estate_a, date=date(2026, 11, 20))
+    assert tasks.lifecycle_movein_packs.call_local() == 1
+    assert tasks.lifecycle_movein_packs.call_local() == 0
+    soon.refresh_from_db()
+    later.refresh_from_db()
+    assert soon.pack_sent_at is not None and later.pack_sent_at is None
+    assert Message.objects.filter(key=f"lifecycle:movein:{soon.pk}:pack").count() == 1

@@ -364,5 +364,7 @@ PATROL_MAX_PHOTO_BYTES = 5 * 1024 * 1024
 LIFECYCLE_MOVEIN_WAIT_MINUTES = 15
 LIFECYCLE_MOVEIN_HANDLE_MINUTES = 30
 LIFECYCLE_INSPECTION_INTERVAL_DAYS = 7
+# The move-in pack is texted this many days before the appointment (the hourly task; or by hand).
+LIFECYCLE_MOVEIN_PACK_DAYS_BEFORE = 3
 # Wagtail documents of an estate's collection with this tag make up its move-in pack.
 LIFECYCLE_MOVEIN_PACK_TAG = "入住"

@@ -5,10 +5,12 @@ one transaction, so a failure at any step leaves nothing half-made."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from archives import services as archives
 from archives.models import Household, Key, Person
 from archives.validators import normalize_id_number, normalize_plate
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -29,6 +31,8 @@ from lifecycle.services.common import (
     required_text,
 )
 from lifecycle.workflow import MOVEINS
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -67,6 +71,25 @@ def movein_send_pack(*, movein: MoveIn, by, now: dt.datetime | None = None) -> M
     movein.pack_sent_at = now or timezone.now()
     movein.save(update_fields=["pack_sent_at"])
     return movein
+
+
+def movein_packs_due(*, today: dt.date | None = None) -> int:
+    """The sweep: text the pack to every booked owner whose appointment is within
+    ``LIFECYCLE_MOVEIN_PACK_DAYS_BEFORE`` days and who has not had it. Level-triggered and
+    idempotent (``pack_sent_at`` and the message key); one failure does not stop the others."""
+    today = today or timezone.localdate()
+    days = int(getattr(settings, "LIFECYCLE_MOVEIN_PACK_DAYS_BEFORE", 3))
+    due = MoveIn.objects.filter(status=MoveIn.Status.BOOKED, pack_sent_at=None, date__gte=today,
+                                date__lte=today + dt.timedelta(days=days))
+    sent = 0
+    for movein in due:
+        try:
+            movein_send_pack(movein=movein, by=None)
+        except Exception:  # the next run tries again
+            logger.exception("move-in pack %s not sent", movein.pk)
+            continue
+        sent += 1
+    return sent
 
 
 @transaction.atomic
