@@ -242,3 +242,9 @@ def test_the_hourly_task_sends_due_packs_once(estate_a, frozen):
     later.refresh_from_db()
     assert soon.pack_sent_at is not None and later.pack_sent_at is None
     assert Message.objects.filter(key=f"lifecycle:movein:{soon.pk}:pack").count() == 1
+
+
+@pytest.mark.parametrize("model", ["movein", "decoration", "release", "lifecyclerules"])
+def test_the_listings_search(model, supervisor_a, client_for, estate_a):
+    response = client_for(supervisor_a).get(reverse(f"wagtailsnippets_lifecycle_{model}:list"), {"q": "王"})
+    assert response.status_code == 200
