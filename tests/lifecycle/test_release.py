@@ -48,7 +48,7 @@ def requested(house_a, owner_on_file, front_desk_a, client_for, frozen):
 def test_released_without_confirmation_is_refused(requested, front_desk_a, client_for):
     response = _act(client_for(front_desk_a), requested, "release")
     assert response.status_code == 400
-    assert "The owner has not confirmed this release" in _text(response)
+    assert "业主尚未确认" in _text(response)
     requested.refresh_from_db()
     assert requested.status == Release.Status.REQUESTED and requested.number == ""
 
@@ -78,13 +78,13 @@ def test_confirmed_by_sms_code_then_released_and_passed_at_the_gate(
     requested.refresh_from_db()
     assert requested.status == Release.Status.PASSED and requested.passed_by == gate_a
     again = gate.post(reverse("lifecycle_gate"), {"number": requested.number})
-    assert again.status_code == 400 and "already been used" in _text(again)
+    assert again.status_code == 400 and "已在门岗使用过" in _text(again)
 
 
 def test_in_person_confirmation_checks_the_id_against_the_file(requested, front_desk_a, client_for):
     client = client_for(front_desk_a)
     response = _act(client, requested, "confirm", {"confirm-method": "in_person", "confirm-id_number": "11010119900307999X"})
-    assert response.status_code == 400 and "does not match" in _text(response)
+    assert response.status_code == 400 and "均不符" in _text(response)
     response = _act(client, requested, "confirm", {"confirm-method": "in_person", "confirm-id_number": OWNER_ID.lower()})
     assert response.status_code == 302
     requested.refresh_from_db()
@@ -95,7 +95,7 @@ def test_a_tenant_without_an_owner_on_file_is_refused(house_a, front_desk_a, cli
     client = client_for(front_desk_a)
     release = _request(client, house_a, requester="tenant", name="租户赵")
     response = _act(client, release, "confirm", {"confirm-method": "in_person", "confirm-id_number": OWNER_ID})
-    assert response.status_code == 400 and "No owner is on file" in _text(response)
+    assert response.status_code == 400 and "档案中没有业主" in _text(response)
     assert _act(client, release, "send_code").status_code == 400
     assert _act(client, release, "release").status_code == 400
     release.refresh_from_db()
@@ -154,7 +154,7 @@ def test_the_gate_refuses_a_slip_on_another_day(requested, front_desk_a, gate_a,
     requested.refresh_from_db()
     frozen.shift(timedelta(days=1))
     response = client_for(gate_a).post(reverse("lifecycle_gate"), {"number": requested.number})
-    assert response.status_code == 400 and "not today" in _text(response)
+    assert response.status_code == 400 and "不是今天" in _text(response)
 
 
 def test_the_gate_sees_only_its_estates_and_may_do_nothing_else(requested, gate_a, client_for, make_user, estate_b):
