@@ -11,6 +11,8 @@ from fees.models import (
     ArrearsCase,
     Bill,
     ChasingStep,
+    Deposit,
+    DepositDeduction,
     FeeItem,
     FeeRate,
     FeeRun,
@@ -193,3 +195,23 @@ class HouseWatchFactory(factory.django.DjangoModelFactory):
     estate = factory.LazyAttribute(lambda w: w.house.building.estate)
     started_at = factory.LazyFunction(timezone.now)
     owners = "张三"
+
+
+class DepositFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Deposit
+
+    house = factory.SubFactory(HouseFactory)
+    estate = factory.LazyAttribute(lambda d: d.house.building.estate)
+    amount = Decimal("2000.00")
+    receipt_no = factory.Sequence(lambda n: 900000 + n)
+    received_at = factory.LazyFunction(timezone.now)
+
+
+class DepositDeductionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DepositDeduction
+
+    deposit = factory.SubFactory(DepositFactory)
+    reason = "公共走道墙面损坏修复"
+    amount = Decimal("300.00")

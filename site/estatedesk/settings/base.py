@@ -32,6 +32,7 @@ PROJECT_APPS = [
     "servicedesk",
     "patrol",
     "surveys",
+    "lifecycle",
     "workbench",
 ]
 
@@ -367,3 +368,13 @@ PATROL_LATE_GRACE_MINUTES = 120
 PATROL_CATCH_UP_DAYS = 7
 #: Photo uploads on a round: size limit (bytes) and how many per item.
 PATROL_MAX_PHOTO_BYTES = 5 * 1024 * 1024
+
+# Desk procedures (lifecycle): the move-in clocks (DOMAIN.md: waiting <= 15 min, handling <= 30 min),
+# stored on each appointment when booked; the default decoration inspection interval of an estate.
+LIFECYCLE_MOVEIN_WAIT_MINUTES = 15
+LIFECYCLE_MOVEIN_HANDLE_MINUTES = 30
+LIFECYCLE_INSPECTION_INTERVAL_DAYS = 7
+# The move-in pack is texted this many days before the appointment (the hourly task; or by hand).
+LIFECYCLE_MOVEIN_PACK_DAYS_BEFORE = 3
+# Wagtail documents of an estate's collection with this tag make up its move-in pack.
+LIFECYCLE_MOVEIN_PACK_TAG = "入住"

@@ -13,6 +13,7 @@ from fees.models.arrears import (
     Step,
 )
 from fees.models.billing import Bill, FeeRun
+from fees.models.deposits import Deposit, DepositDeduction
 from fees.models.invoices import InvoiceRequest
 from fees.models.letters import ArrearsLetter, LetterKind, LetterTemplate, private_storage
 from fees.models.payments import Payment, PaymentAllocation, ReceiptCounter
@@ -28,6 +29,8 @@ __all__ = [
     "ArrearsLetter",
     "Bill",
     "ChasingStep",
+    "Deposit",
+    "DepositDeduction",
     "FeeItem",
     "FeeRate",
     "FeeRun",

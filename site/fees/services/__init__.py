@@ -32,6 +32,8 @@ from fees.services.common import (
     add_months,
     month_start,
 )
+from fees.services.deposits import Deduction, deposit_receive, deposit_refund
+from fees.services.house_bills import house_bills_issue
 from fees.services.payments import (
     credit_apply,
     credit_apply_estate,
@@ -59,6 +61,10 @@ __all__ = [
     "fee_rate_save",
     "fee_standards_text",
     "bills_issue",
+    "house_bills_issue",
+    "Deduction",
+    "deposit_receive",
+    "deposit_refund",
     "ReadingRow",
     "meter_readings_save",
     "payment_record",
