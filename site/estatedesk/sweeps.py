@@ -7,7 +7,8 @@ admin. It:
 - retries messages that failed or were recorded but never claimed, and marks those claimed by a
   worker that died as uncertain (notifications.services.retry_unsent);
 - sends the pending automatic chasing steps of the fees (fees.services.steps_deliver);
-- escalates the service clocks that are due (servicedesk.services.escalate_due_clocks);
+- escalates the service clocks that are due (servicedesk.services.escalate_due_clocks) and tells
+  the owner of a repair that runs late, with the new expected time (notify_owners_of_late_repairs);
 - queues again the tasks a request could not queue while Redis was down (estatedesk.queue);
 - runs the day's fees sweep (bills of the month if the 1st's run was lost, reminders due) once
   its time (``FEES_DAILY_SWEEP_HOUR``, 09:00 in the estate's local time) has passed and no run
@@ -66,7 +67,7 @@ def run_frequent_sweep(*, by=None, fees_daily: bool | None = None) -> dict:
     from fees.services import steps_deliver
     from notifications.models import Message
     from notifications.services import retry_unsent
-    from servicedesk.services import escalate_due_clocks
+    from servicedesk.services import escalate_due_clocks, notify_owners_of_late_repairs
 
     run = SweepRun.objects.create(name=FREQUENT, local_date=timezone.localdate(), started_by=by)
     result = {"messages_retried": retry_unsent()}
@@ -84,6 +85,8 @@ def run_frequent_sweep(*, by=None, fees_daily: bool | None = None) -> dict:
         status=ChasingStep.Status.PENDING, step__in=AUTOMATIC_STEPS
     ).count()
     result["escalations_sent"] = escalate_due_clocks()
+    # DOMAIN.md "if late, the owner is told": once per ticket and clock (notify's key).
+    result["owners_told_late"] = notify_owners_of_late_repairs()
     result["tasks_requeued"] = requeue_deferred()
     SweepRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), result=result)
     _prune()
