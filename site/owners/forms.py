@@ -32,6 +32,20 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented recipe); the photo checks are the service's."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
 class ReportForm(HoneypotForm):
     kind = forms.ChoiceField(label=_("What is it?"), choices=Ticket.Kind.choices, initial=Ticket.Kind.REPAIR)
     category = forms.ChoiceField(label=_("Repair category"), required=False)
@@ -45,7 +59,7 @@ class ReportForm(HoneypotForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
-    photos = forms.FileField(
+    photos = MultipleFileField(
         label=_("Photos (up to %(n)s, JPEG or PNG)") % {"n": MAX_PHOTOS}, required=False,
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png"}),
     )
