@@ -33,14 +33,14 @@ from servicedesk.services.escalation import (
     escalation_recipients,
     notify_supervisors_of_serious_complaint,
 )
+from servicedesk.services.handover import (
+    tickets_hand_over,
+)
 from servicedesk.services.owner_notices import (
     new_expected_time,
     notify_owners_of_late_repairs,
     owner_step_notice,
     send_step_notice,
-)
-from servicedesk.services.handover import (
-    tickets_hand_over,
 )
 from servicedesk.services.routing import (
     proposed_assignment,

@@ -18,6 +18,7 @@ from servicedesk.models import (
     TicketClock,
     TicketEvent,
 )
+from servicedesk.photos import check_photos
 from servicedesk.services.common import (
     COMPLETION_CLOCK,
     RETURN_VISIT_HOURS,
@@ -36,7 +37,6 @@ from servicedesk.services.common import (
 )
 from servicedesk.services.escalation import notify_supervisors_of_serious_complaint
 from servicedesk.services.owner_notices import owner_step_notice, store_photos
-from servicedesk.photos import check_photos
 from servicedesk.workflow import TICKETS
 
 
