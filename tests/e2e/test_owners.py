@@ -63,7 +63,7 @@ def test_owner_journey_on_a_phone(phone_page, live_server, sms_outbox, home):
     page.select_option("select[name=category]", label="管道")
     page.fill("textarea[name=description]", "卫生间水管漏水")
     page.set_input_files("input[name=photos]", files=[{"name": "leak.png", "mimeType": "image/png", "buffer": PNG}])
-    page.click("button[type=submit]")
+    page.click("form[enctype='multipart/form-data'] button[type=submit]")  # not the nav's sign-out
     page.wait_for_url(re.compile(r"/owner/tickets/\d+/$"))
     ticket = Ticket.objects.get()
     assert ticket.number in page.content() and ticket.photos.count() == 1 and ticket.category.name == "管道"
