@@ -7,7 +7,8 @@ admin. It:
 - retries messages that failed or were recorded but never claimed, and marks those claimed by a
   worker that died as uncertain (notifications.services.retry_unsent);
 - sends the pending automatic chasing steps of the fees (fees.services.steps_deliver);
-- escalates the service clocks that are due (servicedesk.services.escalate_due_clocks);
+- escalates the service clocks that are due (servicedesk.services.escalate_due_clocks) and tells
+  the owner of a repair that runs late, with the new expected time (notify_owners_of_late_repairs);
 - queues again the tasks a request could not queue while Redis was down (estatedesk.queue);
 - plans the quarter's return visits while an occupied household has none (surveys.services):
   the 1st's planned run that was lost is made up within minutes;
@@ -68,7 +69,7 @@ def run_frequent_sweep(*, by=None, fees_daily: bool | None = None) -> dict:
     from fees.services import steps_deliver
     from notifications.models import Message
     from notifications.services import retry_unsent
-    from servicedesk.services import escalate_due_clocks
+    from servicedesk.services import escalate_due_clocks, notify_owners_of_late_repairs
     from surveys.services import visits_plan_sweep
 
     run = SweepRun.objects.create(name=FREQUENT, local_date=timezone.localdate(), started_by=by)
@@ -87,6 +88,8 @@ def run_frequent_sweep(*, by=None, fees_daily: bool | None = None) -> dict:
         status=ChasingStep.Status.PENDING, step__in=AUTOMATIC_STEPS
     ).count()
     result["escalations_sent"] = escalate_due_clocks()
+    # DOMAIN.md "if late, the owner is told": once per ticket and clock (notify's key).
+    result["owners_told_late"] = notify_owners_of_late_repairs()
     result["tasks_requeued"] = requeue_deferred()
     result["visits_planned"] = visits_plan_sweep(by=by)
     SweepRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), result=result)

@@ -1,6 +1,9 @@
-import factory
+from datetime import timedelta
 
-from notifications.models import Channel, Message
+import factory
+from django.utils import timezone
+
+from notifications.models import Channel, Message, OneTimeCode
 
 
 class MessageFactory(factory.django.DjangoModelFactory):
@@ -13,3 +16,15 @@ class MessageFactory(factory.django.DjangoModelFactory):
     template = "test_message"
     subject = "测试"
     body = "测试消息"
+
+
+class OneTimeCodeFactory(factory.django.DjangoModelFactory):
+    """A code row; its hash matches no known code (use notifications.codes.send_code for one)."""
+
+    class Meta:
+        model = OneTimeCode
+
+    purpose = "owner-sign-in"
+    recipient = "13800138000"
+    code_hash = factory.Sequence(lambda n: f"test-hash-{n:08d}")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(minutes=5))

@@ -18,15 +18,14 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from notifications.models import Channel, Message
-from notifications.sms import get_sms_backend
+from notifications.channels import channel_names, get_channel
+from notifications.models import Message
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +43,7 @@ def notify(
     estate=None, language: str | None = None,
 ) -> Message:
     """Send once per key. Returns the message record (sent, failed, or already there)."""
-    if channel not in Channel.values:
+    if channel not in channel_names():
         raise ValueError(f"unknown channel {channel!r}")
     existing = Message.objects.filter(key=key).first()
     if existing is not None:
@@ -88,11 +87,7 @@ def deliver(message: Message) -> Message:
 
 def _send_claimed(message: Message) -> Message:
     try:
-        if message.channel == Channel.EMAIL:
-            send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient])
-        else:
-            text = f"{message.subject} {message.body}".strip() if message.subject else message.body
-            get_sms_backend().send(to=message.recipient, text=text)
+        get_channel(message.channel).send(message)
     except Exception as exc:  # any backend failure is recorded, never raised to the caller
         logger.warning("message %s failed: %s", message.key, exc)
         message.last_error = f"{type(exc).__name__}: {exc}"[:2000]

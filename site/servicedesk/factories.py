@@ -12,12 +12,14 @@ from estates.factories import EstateFactory, HouseFactory, UserFactory
 
 from servicedesk.models import (
     ClockEscalation,
+    RepairCategory,
     ReturnVisit,
     ServiceClockSettings,
     ShiftHandover,
     Ticket,
     TicketClock,
     TicketEvent,
+    TicketPhoto,
 )
 
 
@@ -85,3 +87,21 @@ class ShiftHandoverFactory(factory.django.DjangoModelFactory):
     estate = factory.SubFactory(EstateFactory)
     from_user = factory.SubFactory(UserFactory)
     to_user = factory.SubFactory(UserFactory)
+
+
+class RepairCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RepairCategory
+
+    estate = factory.SubFactory(EstateFactory)
+    name = factory.Sequence(lambda n: f"水电{n}")
+    contractor = "城东水电维修公司"
+
+
+class TicketPhotoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TicketPhoto
+
+    ticket = factory.SubFactory(TicketFactory)
+    content_type = "image/png"
+    file = factory.django.FileField(filename="photo.png", data=b"\x89PNG\r\n\x1a\n" + b"0" * 64)

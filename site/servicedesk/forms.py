@@ -17,7 +17,7 @@ from estates.models import Estate, House
 from estates.personal_data import normalize_mobile, validate_mobile
 from estates.scoping import scope_queryset
 
-from servicedesk.models import Ticket
+from servicedesk.models import RepairCategory, Ticket
 from servicedesk.services import DESK_ROLES, desk_handlers, maintenance_staff
 
 User = get_user_model()
@@ -123,6 +123,9 @@ class StatusLookupForm(HoneypotForm):
 class IntakeForm(PlaceMixin, forms.Form):
     estate = forms.ModelChoiceField(label=_("Estate"), queryset=Estate.objects.none())
     kind = forms.ChoiceField(label=_("Kind"), choices=Ticket.Kind.choices)
+    category = forms.ModelChoiceField(
+        label=_("Repair category"), queryset=RepairCategory.objects.none(), required=False,
+    )
     severity = forms.ChoiceField(
         label=_("Severity (complaints)"), choices=[("", "—"), *Ticket.Severity.choices], required=False
     )
@@ -154,6 +157,10 @@ class IntakeForm(PlaceMixin, forms.Form):
             ).distinct().order_by("username")
         )
         self.fields["handler"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        self.fields["category"].queryset = RepairCategory.objects.filter(
+            estate__in=estates, active=True).select_related("estate")
+        if estates.count() > 1:
+            self.fields["category"].label_from_instance = lambda c: f"{c.estate.code} · {c.name}"
 
     def clean_contact_mobile(self):
         value = self.cleaned_data["contact_mobile"]
@@ -241,6 +248,10 @@ class ShiftHandoverForm(forms.Form):
 class KpiForm(forms.Form):
     month = forms.CharField(label=_("Month"), max_length=7, required=False, widget=forms.TextInput(attrs={"type": "month"}))
     estate = forms.ModelChoiceField(label=_("Estate"), queryset=Estate.objects.none(), required=False, empty_label=_("All my estates"))
+    category = forms.ModelChoiceField(
+        label=_("Repair category"), queryset=RepairCategory.objects.none(), required=False,
+        empty_label=_("All categories"),
+    )
     by = forms.ChoiceField(
         label=_("Rows"), choices=[("estate", _("per estate")), ("handler", _("per handler"))], required=False
     )
@@ -248,6 +259,9 @@ class KpiForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["estate"].queryset = scope_queryset(Estate.objects.order_by("code"), user)
+        self.fields["category"].queryset = scope_queryset(
+            RepairCategory.objects.select_related("estate").order_by("estate__code", "order", "name"), user)
+        self.fields["category"].label_from_instance = lambda c: f"{c.estate.code} · {c.name}"
 
     def clean_month(self):
         value = (self.cleaned_data.get("month") or "").strip()

@@ -13,13 +13,16 @@ from estates.roles import CLERK, ESTATE_MANAGER, FRONT_DESK, MAINTENANCE, STEWAR
 _DESK = [
     "servicedesk.view_ticket", "servicedesk.view_ticketclock", "servicedesk.view_ticketevent",
     "servicedesk.view_returnvisit", "servicedesk.view_shifthandover", "servicedesk.view_serviceclocksettings",
+    "servicedesk.view_repaircategory", "servicedesk.view_ticketphoto",
 ]
 _CLERK = [
     *_DESK, "servicedesk.add_ticket", "servicedesk.dispatch_ticket", "servicedesk.progress_ticket",
     "servicedesk.visit_ticket",
 ]
 _ALL = [*_CLERK, "servicedesk.takeover_ticket", "servicedesk.change_serviceclocksettings",
-        "servicedesk.add_serviceclocksettings"]
+        "servicedesk.add_serviceclocksettings",
+        # The routing table (repair category → maintenance person or contractor).
+        "servicedesk.add_repaircategory", "servicedesk.change_repaircategory", "servicedesk.delete_repaircategory"]
 
 ROLE_PERMISSIONS = {
     # The front desk takes the call and sends the work order out at once (DOMAIN.md: "a work

@@ -30,7 +30,7 @@ from wagtail.snippets.views.snippets import (
 )
 
 from servicedesk import admin_urls, queues
-from servicedesk.models import ServiceClockSettings, ShiftHandover, Ticket
+from servicedesk.models import RepairCategory, ServiceClockSettings, ShiftHandover, Ticket
 from servicedesk.selectors import can_see_all_tickets
 
 
@@ -138,10 +138,22 @@ class ServiceClockSettingsViewSet(EstateSnippetViewSet):
     queryset = ServiceClockSettings.objects.select_related("estate")
 
 
+class RepairCategoryViewSet(EstateSnippetViewSet):
+    """The routing table: each estate's repair categories and who their work orders go to."""
+
+    model = RepairCategory
+    icon = "list-ul"
+    menu_label = _("Repair routing")
+    list_display = ["name", "estate", Column("routed_to", label=_("routed to")), "active", "order"]
+    list_filter = ["estate", "active"]
+    queryset = RepairCategory.objects.select_related("estate", "assignee")
+    work_group = "settings"
+
+
 class ServiceDeskGroup(WorkGroupMixin, SnippetViewSetGroup):
     menu_label = _("Service desk")
     work_group = "servicedesk"
-    items = (TicketViewSet, ShiftHandoverViewSet, ServiceClockSettingsViewSet)
+    items = (TicketViewSet, ShiftHandoverViewSet, ServiceClockSettingsViewSet, RepairCategoryViewSet)
 
 
 @hooks.register(MENU_HOOKS["servicedesk"])

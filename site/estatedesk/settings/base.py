@@ -33,6 +33,7 @@ PROJECT_APPS = [
     "patrol",
     "surveys",
     "lifecycle",
+    "owners",
     "workbench",
 ]
 
@@ -319,7 +320,16 @@ PUBLIC_FORM_LIMITS = {
     "report": (5, 3600),      # service desk: an owner's repair report, complaint, suggestion
     "status": (20, 600),      # service desk: ticket status lookup
     "survey": (20, 600),      # surveys: an owner's answers through the personal link
+    "owner_code": (10, 600),  # owner portal: ask for a sign-in code (per client; per mobile: ONE_TIME_CODE_SEND_LIMIT)
+    "owner_sign_in": (20, 600),  # owner portal: give the code
+    "owner_report": (10, 3600),  # owner portal: a report with photos
+    "owner_post": (60, 600),  # owner portal: other writes (choose a household, confirm, sign out)
 }
+
+# --- owner portal (owners app) --------------------------------------------------------------
+#: How long a sign-in lasts: the web page's session and an API token.
+OWNERS_WEB_TOKEN_DAYS = int(os.environ.get("OWNERS_WEB_TOKEN_DAYS", "30"))
+OWNERS_API_TOKEN_DAYS = int(os.environ.get("OWNERS_API_TOKEN_DAYS", "30"))
 
 # --- Content-Security-Policy (django-csp; estatedesk.csp picks the admin's policy) ---------
 #: The public site: our own origin only; the one inline stylesheet carries a per-response nonce.

@@ -36,6 +36,17 @@ from servicedesk.services.escalation import (
 from servicedesk.services.handover import (
     tickets_hand_over,
 )
+from servicedesk.services.owner_notices import (
+    new_expected_time,
+    notify_owners_of_late_repairs,
+    owner_step_notice,
+    send_step_notice,
+)
+from servicedesk.services.routing import (
+    proposed_assignment,
+    repair_categories_seed,
+    ticket_owner_confirm,
+)
 from servicedesk.services.tickets import (
     ticket_close,
     ticket_dispatch,
@@ -77,4 +88,11 @@ __all__ = [
     "escalation_recipients",
     "clock_escalate",
     "escalate_due_clocks",
+    "notify_owners_of_late_repairs",
+    "new_expected_time",
+    "owner_step_notice",
+    "send_step_notice",
+    "proposed_assignment",
+    "repair_categories_seed",
+    "ticket_owner_confirm",
 ]

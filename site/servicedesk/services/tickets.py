@@ -18,6 +18,7 @@ from servicedesk.models import (
     TicketClock,
     TicketEvent,
 )
+from servicedesk.photos import check_photos
 from servicedesk.services.common import (
     COMPLETION_CLOCK,
     RETURN_VISIT_HOURS,
@@ -35,6 +36,7 @@ from servicedesk.services.common import (
     maintenance_staff,
 )
 from servicedesk.services.escalation import notify_supervisors_of_serious_complaint
+from servicedesk.services.owner_notices import owner_step_notice, store_photos
 from servicedesk.workflow import TICKETS
 
 
@@ -64,9 +66,13 @@ def ticket_intake(
     received_at: datetime | None = None,
     photo=None,
     handler=None,
+    category=None,
+    photos=(),
+    contact_email: str = "",
     by=None,
 ) -> Ticket:
-    """Record a ticket and start its clocks. ``by`` is None for an owner's web form."""
+    """Record a ticket and start its clocks. ``by`` is None for an owner's web form or the owner
+    portal. ``category`` (repairs) routes the dispatch; ``photos`` are up to six checked uploads."""
     if by is not None:
         _require(by, "add_ticket", estate=estate)
     now = timezone.now()
@@ -96,6 +102,12 @@ def ticket_intake(
         errors.setdefault("received_at", []).append(_("The time received is more than 30 days ago."))
     if handler is not None and not desk_handlers(estate).filter(pk=handler.pk).exists():
         errors.setdefault("handler", []).append(_("The handler must be desk staff of this estate."))
+    if category is not None and (category.estate_id != estate.pk or kind != Kind.REPAIR):
+        errors.setdefault("category", []).append(_("Choose a repair category of this estate (repairs only)."))
+    try:
+        photo_types = check_photos(photos)
+    except ValidationError as exc:
+        errors.setdefault("photos", []).extend(exc.messages)
     if errors:
         raise ValidationError(errors)
 
@@ -107,7 +119,7 @@ def ticket_intake(
         shared_area=shared_area.strip(), contact_name=contact_name.strip(),
         contact_mobile=normalize_mobile(contact_mobile), description=description.strip(),
         expected_at=expected_at, received_at=received_at, created_at=now, created_by=by,
-        handler=handler, clock_hours=hours,
+        handler=handler, clock_hours=hours, category=category, contact_email=(contact_email or "").strip(),
     )
     if photo:
         ticket.photo = photo
@@ -121,7 +133,8 @@ def ticket_intake(
                 ticket.number = _next_number(ticket)
                 ticket.save()
                 _start_clocks(ticket, hours, now)
-                _event(ticket, TicketEvent.Action.INTAKE, by, now, ticket.get_channel_display())
+                intake = _event(ticket, TicketEvent.Action.INTAKE, by, now, ticket.get_channel_display())
+                store_photos(ticket, photos, photo_types, now)
             break
         except IntegrityError:
             # Another intake took the same number at the same moment: take the next one.
@@ -130,6 +143,7 @@ def ticket_intake(
             ticket.pk = None
     if kind == Kind.COMPLAINT and severity in (Ticket.Severity.MAJOR, Ticket.Severity.URGENT):
         notify_supervisors_of_serious_complaint(ticket)
+    owner_step_notice(intake)
     return ticket
 
 
@@ -174,7 +188,8 @@ def ticket_dispatch(*, ticket: Ticket, assignee=None, contractor: str = "", note
         ticket.status = Status.DISPATCHED
     ticket.save(update_fields=["assignee", "contractor", "status"])
     who = (assignee.get_full_name() or assignee.get_username()) if assignee else contractor
-    _event(ticket, TicketEvent.Action.DISPATCH, by, now, "\n".join(p for p in (who, note.strip()) if p))
+    event = _event(ticket, TicketEvent.Action.DISPATCH, by, now, "\n".join(p for p in (who, note.strip()) if p))
+    owner_step_notice(event)
     return ticket
 
 
@@ -243,7 +258,7 @@ def ticket_done(*, ticket: Ticket, result: str, adopted: bool | None = None, by)
     if ticket.needs_return_visit:
         cycle = ticket.reopen_count + 1
         _open_clock(ticket, ClockKind.RETURN_VISIT, _hours(ticket, RETURN_VISIT_HOURS[ticket.kind]), now, cycle=cycle)
-    _event(ticket, TicketEvent.Action.DONE, by, now, result)
+    owner_step_notice(_event(ticket, TicketEvent.Action.DONE, by, now, result))
     return ticket
 
 
@@ -291,7 +306,7 @@ def ticket_close(*, ticket: Ticket, by) -> Ticket:
     ticket.status = Status.CLOSED
     ticket.closed_at = now
     ticket.save(update_fields=["status", "closed_at"])
-    _event(ticket, TicketEvent.Action.CLOSE, by, now)
+    owner_step_notice(_event(ticket, TicketEvent.Action.CLOSE, by, now))
     return ticket
 
 

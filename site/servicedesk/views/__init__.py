@@ -11,6 +11,7 @@ from servicedesk.views.admin import (
     kpi_view,
     ticket_action_view,
     ticket_photo_view,
+    ticket_photos_view,
     ticket_view,
 )
 from servicedesk.views.public import public_report_view, public_status_view, public_thanks_view
@@ -27,5 +28,6 @@ __all__ = [
     "public_thanks_view",
     "ticket_action_view",
     "ticket_photo_view",
+    "ticket_photos_view",
     "ticket_view",
 ]

@@ -23,7 +23,7 @@ from spreadsheets.writing import export_response
 from wagtail.admin import messages
 
 from servicedesk import forms, selectors, services
-from servicedesk.models import ShiftHandover, Ticket
+from servicedesk.models import ShiftHandover, Ticket, TicketPhoto
 from servicedesk.workflow import TICKETS
 
 
@@ -70,7 +70,7 @@ def intake_view(request):
                     contact_name=data["contact_name"], contact_mobile=data["contact_mobile"],
                     description=data["description"], expected_at=data["expected_at"],
                     received_at=data["received_at"], photo=data.get("photo"), handler=data["handler"],
-                    by=request.user,
+                    category=data.get("category"), by=request.user,
                 )
             except ValidationError as exc:
                 forms.add_service_errors(form, exc)
@@ -108,7 +108,8 @@ def _action_form(action: str, ticket: Ticket, data=None):
     if form_class is None:
         return None
     if form_class is forms.DispatchForm:
-        return form_class(data, ticket=ticket, prefix=action)
+        # Routed by type: the category's maintenance person or contractor is proposed.
+        return form_class(data, ticket=ticket, prefix=action, initial=services.proposed_assignment(ticket))
     if form_class is forms.HandlerForm:
         return form_class(data, estate=ticket.estate, prefix=action)
     return form_class(data, prefix=action)
@@ -173,6 +174,7 @@ def _render_ticket(request, ticket: Ticket, *, bound: tuple[str, object] | None 
         "mobile": shown_mobile(ticket.contact_mobile, user),
         "clocks": clocks,
         "events": ticket.events.select_related("by"),
+        "photos": ticket.photos.all(),
         "visits": ticket.return_visits.select_related("by"),
         "history": _history_rows(ticket, user),
         "action_forms": action_forms,
@@ -198,6 +200,22 @@ def ticket_photo_view(request, pk: int):
     except FileNotFoundError as exc:
         raise Http404 from exc
     return FileResponse(handle, filename=ticket.photo.name.rsplit("/", 1)[-1])
+
+
+@login_required
+def ticket_photos_view(request, pk: int, photo: int):
+    """One of the photos sent with the ticket (the owner's up to six), for staff who see it."""
+    _require_perm(request.user, "view_ticket")
+    ticket = _get_ticket(request, pk)
+    item = get_object_or_404(TicketPhoto, ticket=ticket, pk=photo)
+    try:
+        handle = item.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=item.content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
@@ -302,10 +320,13 @@ def kpi_view(request):
     if form.is_bound:
         month = form.cleaned_data["month"] or month
         estate = form.cleaned_data["estate"]
+        category = form.cleaned_data["category"]
         by = form.cleaned_data["by"] or "estate"
     tickets = scope_queryset(Ticket.objects.all(), request.user)
     if estate is not None:
         tickets = tickets.filter(estate=estate)
+    if form.is_bound and category is not None:
+        tickets = tickets.filter(category=category)
     by_handler = by == "handler"
     rows = selectors.kpis(tickets=tickets, month=month, by_handler=by_handler)
     fmt = request.GET.get("format")

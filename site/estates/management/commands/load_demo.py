@@ -41,6 +41,13 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'admin':12} superuser")
         for username, role, _estate_indexes in demo.DEMO_LOGINS:
             self.stdout.write(f"  {username:12} {role}")
+        if "owners" in settings.PROJECT_APPS:
+            from owners.demo import demo_owner_line  # an upper app: imported only when installed
+
+            line = demo_owner_line()
+            if line:
+                self.stdout.write("Demo owner (SMS code sign-in, no password):")
+                self.stdout.write(line)
 
     def _load(self, *, houses, seed):
         with transaction.atomic():
