@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from estatedesk.guard import public_form
 from fees.selectors import rmb_in_words
 from servicedesk.models import TicketPhoto
+from surveys.selectors import open_surveys_for
 
 from owners import forms, selectors, services
 
@@ -126,8 +127,7 @@ def home_view(request):
     return _render(request, "owners/home.html", {
         "owner": owner, "due": selectors.total_due(owner), "arrears": selectors.arrears_words(owner),
         "open_tickets": [t for t in selectors.tickets(owner)[:20] if t.status != t.Status.CLOSED],
-        # Surveys (another part of the product) are listed here once wired: the place is kept.
-        "surveys": [],
+        "surveys": open_surveys_for(owner.household),
     })
 
 

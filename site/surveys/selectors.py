@@ -128,3 +128,23 @@ def visits_progress(visits: QuerySet, *, today=None) -> dict[str, list[Progress]
         name = f"{row['assignee__last_name'] or ''}{row['assignee__first_name'] or ''}" or row["assignee__username"] or "—"
         result["people"].append(Progress(name, row["done"], row["due"], row["overdue"]))
     return result
+
+
+def open_surveys_for(household, *, now=None) -> list[dict]:
+    """The surveys a household may answer now, each with its personal link (the owner portal's
+    home and API list them): title, link, closing time and whether the household has answered."""
+    from django.urls import reverse
+
+    from surveys.models import Response
+    from surveys.tokens import make_token
+
+    now = now or timezone.now()
+    surveys = Survey.objects.filter(
+        estate_id=household.house.building.estate_id, opens_on__lte=timezone.localdate(now), closes_at__gt=now
+    ).order_by("closes_at", "pk")
+    answered = set(Response.objects.filter(household=household, survey__in=surveys).values_list("survey_id", flat=True))
+    return [
+        {"id": s.pk, "title": s.title, "closes_at": s.closes_at, "answered": s.pk in answered,
+         "url": reverse("surveys_answer", args=[make_token(survey=s, household=household)])}
+        for s in surveys
+    ]
