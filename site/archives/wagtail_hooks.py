@@ -258,7 +258,7 @@ class _StewardMenuItem(MenuItem):
 
 @hooks.register(MENU_HOOKS["archives"])
 def workbench_menu_item():
-    return _StewardMenuItem(_("My households"), reverse("archives_workbench"), icon_name="user", order=0)
+    return _StewardMenuItem(_("My households"), reverse("archives_workbench"), icon_name="user", order=0, name="my-households")
 
 
 @hooks.register("construct_homepage_panels")

@@ -5,16 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import partial
 
+from django.utils import translation
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.coreutils import cautious_slugify
+
+
+def menu_name(label) -> str:
+    """A menu item's name (its HTML id, what tests and the browser walk find it by) from its
+    English label: Wagtail slugifies the label in the active language, so a Chinese admin would
+    name items "u670du52a1…" and the same item would change name with the user's language."""
+    with translation.override("en"):
+        return cautious_slugify(str(label))
 
 
 class PermissionMenuItem(MenuItem):
     """``PermissionMenuItem(label, url, permission="app.codename", ...)``; ``permission`` may also
     be several permissions, any of which shows the item."""
 
-    def __init__(self, *args, permission: str | Iterable[str], **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, label, *args, permission: str | Iterable[str], **kwargs):
+        kwargs.setdefault("name", menu_name(label))
+        super().__init__(label, *args, **kwargs)
         self.permissions = (permission,) if isinstance(permission, str) else tuple(permission)
 
     def is_shown(self, request):
@@ -42,4 +53,11 @@ class WorkGroupMixin:
     def register_menu_item(self):
         for position, registerable in enumerate(self.registerables):
             group = getattr(registerable, "work_group", None) or self.work_group
-            hooks.register(MENU_HOOKS[group], partial(registerable.get_menu_item, order=self.first_order + position))
+            hooks.register(MENU_HOOKS[group], partial(_named_item, registerable, order=self.first_order + position))
+
+
+def _named_item(registerable, order=None):
+    item = registerable.get_menu_item(order=order)
+    if not registerable.menu_name:
+        item.name = menu_name(registerable.menu_label)
+    return item

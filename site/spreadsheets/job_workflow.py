@@ -13,7 +13,7 @@ services.py so that changes to the job's states stay in this one small table.
 from __future__ import annotations
 
 from django.utils import timezone
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from estates.models import Estate
 from estates.roles import ESTATE_MANAGER, SUPERVISOR
@@ -62,7 +62,7 @@ def _may_import(job, user) -> bool:
 
 def _undo_expired_message(job) -> str:
     until = job.undo_until()
-    return _gettext("This import can no longer be undone: imports can be undone until %(date)s.") % {
+    return gettext("This import can no longer be undone: imports can be undone until %(date)s.") % {
         "date": timezone.localtime(until).strftime("%Y-%m-%d %H:%M")}
 
 

@@ -41,11 +41,11 @@ class _PagesToDoMenuItem(MenuItem):
 
 @hooks.register(MENU_HOOKS["bulletin"])
 def drafts_menu_item():
-    return _PagesToDoMenuItem(_("Drafts"), reverse("workbench_pages") + "?state=draft", icon_name="edit", order=0)
+    return _PagesToDoMenuItem(_("Drafts"), reverse("workbench_pages") + "?state=draft", icon_name="edit", order=0, name="drafts")
 
 
 @hooks.register(MENU_HOOKS["bulletin"])
 def scheduled_menu_item():
     return _PagesToDoMenuItem(
-        _("Scheduled notices"), reverse("workbench_pages") + "?state=scheduled", icon_name="time", order=1,
+        _("Scheduled notices"), reverse("workbench_pages") + "?state=scheduled", icon_name="time", order=1, name="scheduled-notices",
     )

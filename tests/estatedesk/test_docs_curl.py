@@ -15,11 +15,17 @@ from django.core.management import call_command
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 FIELDS = re.compile(r"(each item|the page): ([\w, ]+)")
+#: Docs whose examples this test does not run, and why. The owner API's examples are a session
+#: (a code read from the owner's SMS, the token it gives, ids of their own records) against a
+#: placeholder host; tests/owners/test_api.py makes the same calls through a signed-in owner.
+NOT_RUN = {"owners.md"}
 
 
 def _examples() -> list[tuple[str, str, str]]:
     found = []
     for path in DOCS:
+        if path.name in NOT_RUN:
+            continue
         in_sh, comment = False, ""
         for line in path.read_text(encoding="utf-8").splitlines():
             stripped = line.strip()
