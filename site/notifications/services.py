@@ -109,8 +109,22 @@ def notify_many(outgoing: list[Outgoing]) -> dict[str, Message]:
         # Claimed and sent one at a time, as notify() does: a worker killed half way leaves at
         # most one message in flight (uncertain), the rest pending for the next run.
         if message.status == Message.Status.PENDING and _claim_one(message):
-            _send_claimed(message)
+            if _hand_over(message):
+                message.status, message.sent_at, message.last_error = Message.Status.SENT, timezone.now(), ""
+            _record_outcome(message)
     return messages
+
+
+def _record_outcome(message: Message) -> None:
+    """The claim owner's outcome, over its own claim only (one plain statement, no ORM compile)."""
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {qn(Message._meta.db_table)} SET {qn('status')} = %s, {qn('sent_at')} = %s, "
+            f"{qn('last_error')} = %s WHERE {qn('id')} = %s AND {qn('status')} = %s",
+            [message.status, connection.ops.adapt_datetimefield_value(message.sent_at), message.last_error,
+             message.pk, Message.Status.SENDING],
+        )
 
 
 def _claim_one(message: Message) -> bool:
