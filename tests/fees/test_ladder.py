@@ -176,7 +176,7 @@ def test_a_sweep_killed_half_way_is_completed_by_the_next_without_duplicates(
 
     import notifications.services as notifications_services
 
-    real_send, real_claim = notifications_services._send_claimed, notifications_services._claim_one
+    real_send, real_claim = notifications_services._record_outcome, notifications_services._claim_one
     calls = {"n": 0}
 
     class WorkerKilled(BaseException):
@@ -194,7 +194,7 @@ def test_a_sweep_killed_half_way_is_completed_by_the_next_without_duplicates(
             raise WorkerKilled
         return sent
 
-    monkeypatch.setattr(notifications_services, "_send_claimed", dying_send)
+    monkeypatch.setattr(notifications_services, "_record_outcome", dying_send)
     if not kill_after_send:
         monkeypatch.setattr(notifications_services, "_claim_one", dying_claim)
     with time_machine.travel(at(2026, 1, 20), tick=False):
@@ -202,7 +202,7 @@ def test_a_sweep_killed_half_way_is_completed_by_the_next_without_duplicates(
             tasks.sweep_all()
     assert len(sms_outbox) == 4
     assert ChasingStep.objects.filter(step=Step.REMINDER).count() == 10  # all recorded before sending
-    monkeypatch.setattr(notifications_services, "_send_claimed", real_send)
+    monkeypatch.setattr(notifications_services, "_record_outcome", real_send)
     monkeypatch.setattr(notifications_services, "_claim_one", real_claim)
 
     with time_machine.travel(at(2026, 1, 20, 10), tick=False):
