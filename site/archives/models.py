@@ -168,6 +168,9 @@ class Person(SkipUnchangedHistoryMixin, models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["household", "role", "name"]
+        # A full ID number is searched by equality (archives.search); on the live table only,
+        # not on its history. The trigram indexes are PostgreSQL-only (migration 0004).
+        indexes = [models.Index(fields=["id_number"], name="person_id_number_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(lease_start__isnull=True) | Q(lease_end__isnull=True) | Q(lease_end__gt=models.F("lease_start")),

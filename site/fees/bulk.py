@@ -57,9 +57,11 @@ def insert_rows(model, rows: list[dict]) -> int:
     return len(rows)
 
 
-def copy_history(model, *, where: str, params: list, user=None, reason: str = "", when: dt.datetime | None = None) -> None:
-    """Write the "+" (created) history rows of the rows matching ``where``: the caller narrows it
-    to the rows it has just inserted (by the timestamp it gave them, under its lock)."""
+def copy_history(model, *, where: str, params: list, user=None, reason: str = "", when: dt.datetime | None = None,
+                 history_type: str = "+") -> None:
+    """Write the "+" (created; or ``history_type``: "~" changed) history rows of the rows matching
+    ``where``: the caller narrows it to the rows it has just written (by the timestamp it gave
+    them, under its lock, or by their ids)."""
     history = model.history.model
     qn = connection.ops.quote_name
     table, history_table = qn(model._meta.db_table), qn(history._meta.db_table)
@@ -68,7 +70,7 @@ def copy_history(model, *, where: str, params: list, user=None, reason: str = ""
     specials = {
         "history_date": connection.ops.adapt_datetimefield_value(when or timezone.now()),
         "history_change_reason": reason,
-        "history_type": "+",
+        "history_type": history_type,
         "history_user_id": getattr(user, "pk", None),
     }
     for field in history._meta.concrete_fields:

@@ -1,7 +1,8 @@
 """Huey tasks of the fees app. Level-triggered: each run asks the database what is due.
 
 - ``issue_monthly_bills``: on the 1st of each month, every estate's bills for the month (a
-  second run adds nothing); the daily sweep also issues them if that run was lost.
+  second run adds nothing); the daily sweep also issues them if that run was lost. The month's
+  notices are then sent by ``deliver_steps`` tasks, one per chunk of steps.
 - ``watch_list_sweep``: every half hour, tell the desk when a watched house has a new owner
   (fees.watch; the daily sweep runs it too).
 - ``sweep_all``: every morning (09:00 local), refresh the arrears cases, record the reminders due
@@ -13,6 +14,7 @@
 import logging
 
 from django.utils import timezone
+from estatedesk.queue import DEFER, enqueue
 from estates.models import Estate
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
@@ -23,14 +25,35 @@ from fees.models import FeeRun
 logger = logging.getLogger(__name__)
 
 
+#: Steps per delivery task: a month's notices of a large estate are spread over many tasks.
+DELIVERY_CHUNK = 2000
+
+
 def issue_bills_for(estate_id: int, period_iso: str | None = None) -> int:
     import datetime as dt
 
     period = dt.date.fromisoformat(period_iso) if period_iso else timezone.localdate()
     estate = Estate.objects.get(pk=estate_id)
     created = services.bills_issue(estate=estate, period=period)
-    services.steps_deliver(estate=estate)
+    deliver_in_chunks(estate_id)
     return created
+
+
+def deliver_in_chunks(estate_id: int) -> int:
+    """Queue the estate's pending notices and reminders as ``deliver_steps`` tasks of
+    ``DELIVERY_CHUNK`` steps each, which any worker may take; returns the number of chunks."""
+    ids = services.pending_step_ids(estate=Estate.objects.get(pk=estate_id))
+    chunks = [ids[start:start + DELIVERY_CHUNK] for start in range(0, len(ids), DELIVERY_CHUNK)]
+    for chunk in chunks:
+        enqueue(deliver_steps, chunk, fallback=DEFER)
+    return len(chunks)
+
+
+@db_task()
+def deliver_steps(step_ids: list[int]) -> int:
+    """Send one chunk of recorded steps. Idempotent: a step already sent is skipped, and each
+    message's key is sent once however often the chunk runs (notifications.notify_many)."""
+    return services.steps_deliver(ids=step_ids).sent
 
 
 @db_task()

@@ -40,6 +40,9 @@ class Message(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     estate_lookup = "estate"
+    #: No page or snippet refers to a message: Wagtail's reference index (3 rows and most of the
+    #: time of each send when it was indexed) is not kept for it.
+    wagtail_reference_index_ignore = True
 
     class Meta:
         verbose_name = _("message")

@@ -16,9 +16,10 @@ workers:
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -65,6 +66,86 @@ def notify(
     return message
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """One message for ``notify_many``: the arguments of ``notify``."""
+
+    to: str
+    template: str
+    context: dict
+    channel: str
+    key: str
+    estate: object = None
+    language: str | None = None
+
+
+def notify_many(outgoing: list[Outgoing]) -> dict[str, Message]:
+    """``notify`` for a batch, with the same guarantees: the keys are read and the new messages
+    inserted in bulk, then each is claimed and its outcome written (two statements per message,
+    against about twenty through notify() with the reference index). Returns the messages by key:
+    sent, failed, or as another worker left them. A key already recorded is never rendered or
+    inserted again; a pending one (left by a killed run) is sent, once."""
+    if not outgoing:
+        return {}
+    for item in outgoing:
+        if item.channel not in channel_names():
+            raise ValueError(f"unknown channel {item.channel!r}")
+    keys = [item.key for item in outgoing]
+    known = set(Message.objects.filter(key__in=keys).values_list("key", flat=True))
+    new = []
+    for item in outgoing:
+        if item.key in known:
+            continue
+        known.add(item.key)  # a key twice in the batch is one message
+        subject, body = render_message(template=item.template, context=item.context, channel=item.channel,
+                                       language=item.language)
+        new.append(Message(key=item.key, channel=item.channel, recipient=item.to, template=item.template,
+                           subject=subject, body=body, estate=item.estate))
+    # A key another worker recorded in between is skipped: that worker owns its send.
+    Message.objects.bulk_create(new, ignore_conflicts=True)
+    messages = {m.key: m for m in Message.objects.filter(key__in=keys)}
+    for message in messages.values():
+        # Claimed and sent one at a time, as notify() does: a worker killed half way leaves at
+        # most one message in flight (uncertain), the rest pending for the next run.
+        if message.status == Message.Status.PENDING and _claim_one(message):
+            if _hand_over(message):
+                message.status, message.sent_at, message.last_error = Message.Status.SENT, timezone.now(), ""
+            _record_outcome(message)
+    return messages
+
+
+def _record_outcome(message: Message) -> None:
+    """The claim owner's outcome, over its own claim only (one plain statement, no ORM compile)."""
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {qn(Message._meta.db_table)} SET {qn('status')} = %s, {qn('sent_at')} = %s, "
+            f"{qn('last_error')} = %s WHERE {qn('id')} = %s AND {qn('status')} = %s",
+            [message.status, connection.ops.adapt_datetimefield_value(message.sent_at), message.last_error,
+             message.pk, Message.Status.SENDING],
+        )
+
+
+def _claim_one(message: Message) -> bool:
+    """pending/failed → sending in one statement (UPDATE … RETURNING: PostgreSQL, SQLite ≥ 3.35);
+    True, with the claim's fields set on ``message``, when this worker won it."""
+    now = timezone.now()
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {qn(Message._meta.db_table)} SET {qn('status')} = %s, {qn('claimed_at')} = %s, "
+            f"{qn('attempts')} = {qn('attempts')} + 1 WHERE {qn('id')} = %s AND {qn('status')} IN (%s, %s) "
+            f"RETURNING {qn('attempts')}",
+            [Message.Status.SENDING, connection.ops.adapt_datetimefield_value(now), message.pk,
+             Message.Status.PENDING, Message.Status.FAILED],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    message.status, message.claimed_at, message.attempts = Message.Status.SENDING, now, row[0]
+    return True
+
+
 def _claim(message: Message) -> bool:
     """pending/failed → sending, atomically; True when this worker won the message."""
     now = timezone.now()
@@ -85,7 +166,8 @@ def deliver(message: Message) -> Message:
     return _send_claimed(message)
 
 
-def _send_claimed(message: Message) -> Message:
+def _hand_over(message: Message) -> bool:
+    """Give a claimed message to the provider; on failure set its status and reason (not saved)."""
     try:
         get_channel(message.channel).send(message)
     except Exception as exc:  # any backend failure is recorded, never raised to the caller
@@ -93,7 +175,12 @@ def _send_claimed(message: Message) -> Message:
         message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         limit = settings.NOTIFICATIONS_MAX_ATTEMPTS
         message.status = Message.Status.GIVEN_UP if message.attempts >= limit else Message.Status.FAILED
-    else:
+        return False
+    return True
+
+
+def _send_claimed(message: Message) -> Message:
+    if _hand_over(message):
         message.status = Message.Status.SENT
         message.sent_at = timezone.now()
         message.last_error = ""

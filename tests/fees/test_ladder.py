@@ -174,28 +174,36 @@ def test_a_sweep_killed_half_way_is_completed_by_the_next_without_duplicates(
         services.steps_deliver(estate=estate_a)  # the notices
     sms_outbox.clear()
 
-    real_notify = services.arrears.notify
+    import notifications.services as notifications_services
+
+    real_send, real_claim = notifications_services._record_outcome, notifications_services._claim_one
     calls = {"n": 0}
 
     class WorkerKilled(BaseException):
         pass
 
-    def dying_notify(**kwargs):
-        calls["n"] += 1
-        if not kill_after_send and calls["n"] > 4:
+    def dying_claim(message):  # dies before taking the 5th message
+        if calls["n"] >= 4:
             raise WorkerKilled
-        message = real_notify(**kwargs)
-        if kill_after_send and calls["n"] == 4:
-            raise WorkerKilled  # sent, but the step was never marked
-        return message
+        return real_claim(message)
 
-    monkeypatch.setattr(services.arrears, "notify", dying_notify)
+    def dying_send(message):  # sends the 4th, then dies before its step is marked
+        calls["n"] += 1
+        sent = real_send(message)
+        if kill_after_send and calls["n"] == 4:
+            raise WorkerKilled
+        return sent
+
+    monkeypatch.setattr(notifications_services, "_record_outcome", dying_send)
+    if not kill_after_send:
+        monkeypatch.setattr(notifications_services, "_claim_one", dying_claim)
     with time_machine.travel(at(2026, 1, 20), tick=False):
         with pytest.raises(WorkerKilled):
             tasks.sweep_all()
     assert len(sms_outbox) == 4
     assert ChasingStep.objects.filter(step=Step.REMINDER).count() == 10  # all recorded before sending
-    monkeypatch.setattr(services.arrears, "notify", real_notify)
+    monkeypatch.setattr(notifications_services, "_record_outcome", real_send)
+    monkeypatch.setattr(notifications_services, "_claim_one", real_claim)
 
     with time_machine.travel(at(2026, 1, 20, 10), tick=False):
         tasks.sweep_all()

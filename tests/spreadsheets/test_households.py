@@ -207,3 +207,31 @@ def test_formula_cells_are_escaped_in_exports(client_for, clerk_a, houses, estat
 def test_other_estate_household_not_exported(client_for, clerk_b, people):
     rows = read_xlsx(content_of(client_for(clerk_b).get(reverse("spreadsheets:export", args=[KEY]) + "?format=xlsx")))
     assert len(rows) == 1
+
+
+def test_a_shuffled_batch_looks_up_only_the_houses_it_names(estate_a):
+    """Rows of many buildings in any order: each building's own rooms, not buildings × rooms."""
+    import random
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from spreadsheets.resources.base import ImportContext, Row
+
+    buildings = [BuildingFactory(estate=estate_a, name=f"{b}栋") for b in range(1, 7)]
+    for building in buildings:
+        for unit in ("1", "2"):
+            for room in range(101, 111):
+                HouseFactory(building=building, unit=unit, room=str(room), floor=1)
+    named = [(b.name, "1", str(101 + i)) for i, b in enumerate(buildings)]  # a different room in each
+    random.Random(3).shuffle(named)
+    rows = [Row(number=n + 2, raw=(), values={"estate": "hyy", "building": b, "unit": u, "room": r})
+            for n, (b, u, r) in enumerate(named)]
+    resource = PersonResource()
+    context = ImportContext(user=None, estate_ids=frozenset({estate_a.pk}))
+    with CaptureQueriesContext(connection) as ctx:
+        table = resource.houses_for(rows, context)
+    # Six (building, room) pairs: their houses in both units, nothing of the other 108 houses.
+    assert len(table) == 12
+    assert all(("hyy", b.casefold(), "1", r) in table for b, _u, r in named)
+    assert len(ctx.captured_queries) <= 3
+    assert resource.house_for(rows[0], table).room == rows[0].values["room"]

@@ -13,7 +13,7 @@ from estates.personal_data import can_view_personal_data, normalize_mobile
 from wagtail.admin.widgets import Button
 from wagtail.snippets.views import snippets as snippet_views
 
-from archives import views
+from archives import search, views
 from archives.admin.panels import household_records_context
 from archives.models import Person
 from archives.privacy import log_listed, log_shown, shown
@@ -53,6 +53,9 @@ class ArchiveIndexView(snippet_views.IndexView):
             return queryset
         query = self.search_query.strip()
         privileged = can_view_personal_data(self.request.user)
+        if self.model in search.IDS_FOR:
+            # Households, people, vehicles: one indexed branch per kind of identifier.
+            return search.search(queryset, query, privileged=privileged)
         partial_personal = (*self.mobile_fields, *self.id_fields) if privileged else ()
         condition = Q()
         # "3栋-1单元-101" (a house label) matches building, unit and room word by word.

@@ -122,6 +122,8 @@ class ChasingStep(models.Model):
     history = HistoricalRecords()
 
     estate_lookup = "estate"
+    #: Nothing refers to a chasing step: kept out of Wagtail's reference index (see Message).
+    wagtail_reference_index_ignore = True
 
     panels = []
 

@@ -19,6 +19,7 @@ from fees.services.arrears import (
     chasing_step_record,
     contact_added,
     notices_record,
+    pending_step_ids,
     steps_deliver,
 )
 from fees.services.billing import (
@@ -78,6 +79,7 @@ __all__ = [
     "arrears_case_refresh",
     "arrears_sweep",
     "notices_record",
+    "pending_step_ids",
     "steps_deliver",
     "MANUAL_STEP_PERMISSION",
     "chasing_step_record",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from estates.models import Estate, House
 from estates.personal_data import normalize_mobile, validate_mobile
 from notifications.models import Message
-from notifications.services import notify
+from notifications.services import Outgoing, notify_many
 
 from fees import bulk, ladder
 from fees.contacts import household_contacts
@@ -257,21 +257,32 @@ def notices_record(*, estate: Estate, period: dt.date) -> int:
     return len(notices)
 
 
-def steps_deliver(*, estate: Estate | None = None, limit: int | None = None) -> SweepResult:
-    """Send the recorded automatic steps that are still pending, through notify() with the step's
-    key: a step whose message was already sent (worker killed before the step was marked) is
-    marked from the message and never sent again."""
-    result = SweepResult()
+def pending_step_ids(*, estate: Estate | None = None, limit: int | None = None) -> list[int]:
+    """The recorded automatic steps still to send, oldest first."""
     pending = ChasingStep.objects.filter(status=ChasingStep.Status.PENDING, step__in=AUTOMATIC_STEPS)
     if estate is not None:
         pending = pending.filter(estate=estate)
-    ids = list(pending.order_by("pk").values_list("pk", flat=True)[:limit] if limit else pending.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), 200):
-        batch = ChasingStep.objects.filter(pk__in=ids[start:start + 200], status=ChasingStep.Status.PENDING).select_related(
-            "estate", "house__building"
-        ).order_by("pk")
-        for step in batch:
-            message = notify(
+    ids = pending.order_by("pk").values_list("pk", flat=True)
+    return list(ids[:limit] if limit else ids)
+
+
+#: Steps sent per notify_many batch (one read, one insert, one claim, one update each).
+DELIVERY_BATCH = 500
+
+
+def steps_deliver(*, estate: Estate | None = None, limit: int | None = None, ids: list[int] | None = None) -> SweepResult:
+    """Send the recorded automatic steps that are still pending (all, or those of ``ids``: one
+    chunk of ``fees.tasks.deliver_steps``), through notify_many() with each step's key: a step
+    whose message was already sent (worker killed before the step was marked, or the chunk run
+    twice) is marked from the message and never sent again."""
+    result = SweepResult()
+    if ids is None:
+        ids = pending_step_ids(estate=estate, limit=limit)
+    for start in range(0, len(ids), DELIVERY_BATCH):
+        batch = list(ChasingStep.objects.filter(pk__in=ids[start:start + DELIVERY_BATCH], status=ChasingStep.Status.PENDING)
+                     .select_related("estate", "house__building").order_by("pk"))
+        messages = notify_many([
+            Outgoing(
                 to=normalize_mobile(step.recipient) if step.channel == "sms" else step.recipient,
                 template=f"fees_{step.step}", channel=step.channel or "sms", key=step.message_key,
                 estate=step.estate,
@@ -280,17 +291,38 @@ def steps_deliver(*, estate: Estate | None = None, limit: int | None = None) -> 
                     "period": period_label(step.period),
                 },
             )
-            if message.status == Message.Status.SENT:
-                step.status = ChasingStep.Status.SENT
+            for step in batch
+        ])
+        outcome: dict[str, list[int]] = defaultdict(list)
+        for step in batch:
+            status = messages[step.message_key].status
+            if status == Message.Status.SENT:
+                outcome[ChasingStep.Status.SENT].append(step.pk)
                 result.sent += 1
-            elif message.status in (Message.Status.FAILED, Message.Status.GIVEN_UP):
-                step.status = ChasingStep.Status.FAILED
+            elif status in (Message.Status.FAILED, Message.Status.GIVEN_UP):
+                outcome[ChasingStep.Status.FAILED].append(step.pk)
                 result.failed += 1
-            else:
-                continue  # another worker owns this message: it marks the step
-            step._change_reason = "delivered"
-            step.save(update_fields=["status"])
+            # otherwise another worker owns this message: it marks the step
+        _steps_mark(outcome)
     return result
+
+
+def _steps_mark(outcome: dict[str, list[int]]) -> None:
+    """Set the steps' status (only those still pending) and write their "~" history rows in bulk."""
+    now = timezone.now()
+    qn = connection.ops.quote_name
+    for status, step_ids in outcome.items():
+        with transaction.atomic():
+            # Only the steps this run changes get a history row (another worker may have marked some).
+            changed = list(ChasingStep.objects.select_for_update().filter(
+                pk__in=step_ids, status=ChasingStep.Status.PENDING).values_list("pk", flat=True))
+            if not changed:
+                continue
+            ChasingStep.objects.filter(pk__in=changed).update(status=status)
+            bulk.copy_history(
+                ChasingStep, where=f"b.{qn('id')} IN ({', '.join(['%s'] * len(changed))})",
+                params=changed, reason="delivered", when=now, history_type="~",
+            )
 
 
 def chasing_step_record(

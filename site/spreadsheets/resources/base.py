@@ -15,10 +15,11 @@ bulk with history.
 from __future__ import annotations
 
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from estates.personal_data import can_view_personal_data
@@ -91,6 +92,26 @@ class ImportContext:
     can_change: bool = True
     can_view_personal: bool = True
     cache: dict = field(default_factory=dict)
+
+
+#: Bound parameters per house look-up query (SQLite's limit is 999 on old builds).
+_LOOKUP_PARAMS = 900
+
+
+def _chunked_conditions(rooms_by_building: dict[int, set[str]]):
+    """``Q(building=…, room__in=…) | …`` over the buildings, split to stay under the parameter limit."""
+    condition, params = Q(pk__in=[]), 0
+    for building_id, rooms in rooms_by_building.items():
+        rooms = sorted(rooms)
+        for start in range(0, len(rooms), _LOOKUP_PARAMS - 1):
+            part = rooms[start:start + _LOOKUP_PARAMS - 1]
+            if params and params + len(part) + 1 > _LOOKUP_PARAMS:
+                yield condition
+                condition, params = Q(pk__in=[]), 0
+            condition |= Q(building_id=building_id, room__in=part)
+            params += len(part) + 1
+    if params:
+        yield condition
 
 
 def norm(value) -> str:
@@ -201,20 +222,34 @@ class SpreadsheetResource(resources.ModelResource):
         return estate
 
     def houses_for(self, rows: list[Row], ctx: ImportContext, *, prefix: str = "") -> dict:
-        """Houses named by (estate, building, unit, room) in these rows, by normalised key."""
-        from estates.models import House
+        """Houses named by (estate, building, unit, room) in these rows, by normalised key.
+
+        Looked up per building: each building of the batch with the rooms the batch names in it
+        (the index on building, unit, room). Filtering by all the batch's buildings and all its
+        rooms at once matched nearly every house of the estate for a file not sorted by building.
+        The unit is compared in Python (``norm``), as the key is.
+        """
+        from estates.models import Building, House
 
         estates = self.estates_by_code(ctx)
-        codes = {norm(r.values.get("estate")) for r in rows}
-        estate_ids = [estates[c].pk for c in codes if c in estates]
-        rooms = {cells.text_of(r.values.get(f"{prefix}room")) for r in rows} - {""}
-        buildings = {cells.text_of(r.values.get(f"{prefix}building")) for r in rows} - {""}
+        rooms_by_building: dict[tuple[int, str], set[str]] = defaultdict(set)
+        for r in rows:
+            estate = estates.get(norm(r.values.get("estate")))
+            building = cells.text_of(r.values.get(f"{prefix}building"))
+            room = cells.text_of(r.values.get(f"{prefix}room"))
+            if estate is not None and building and room:
+                rooms_by_building[(estate.pk, building)].add(room)
         table = {}
-        if estate_ids and rooms:
-            # Estate, building and room narrow it to (about) the houses of the batch.
-            for house in House.objects.filter(
-                building__estate_id__in=estate_ids, building__name__in=buildings, room__in=rooms
-            ).select_related("building__estate"):
+        if not rooms_by_building:
+            return table
+        wanted: dict[int, set[str]] = {}
+        for pk, estate_id, name in Building.objects.filter(
+            estate_id__in={e for e, _b in rooms_by_building}, name__in={b for _e, b in rooms_by_building}
+        ).values_list("pk", "estate_id", "name"):
+            if (estate_id, name) in rooms_by_building:
+                wanted[pk] = rooms_by_building[(estate_id, name)]
+        for condition in _chunked_conditions(wanted):
+            for house in House.objects.filter(condition).select_related("building__estate"):
                 table[(norm(house.building.estate.code), norm(house.building.name), norm(house.unit), norm(house.room))] = house
         return table
 
