@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from estates.models import Estate, House
 from estates.scoping import scope_queryset
 from fees.models import Payment
@@ -55,7 +56,7 @@ class _HouseForm(forms.Form):
 
 
 class MoveInForm(_HouseForm):
-    owner_name = forms.CharField(label=_("owner"), max_length=50)
+    owner_name = forms.CharField(label=pgettext_lazy("household role", "owner"), max_length=50)
     owner_mobile = forms.CharField(label=_("owner's mobile"), max_length=20)
     owner_id_number = forms.CharField(label=_("owner's ID document number"), max_length=30, required=False)
     date = forms.DateField(label=_("date"), widget=DATE)
@@ -119,7 +120,7 @@ MOVEIN_FORMS = {"start": StartForm, "complete": CompleteForm}
 
 # --- decoration -----------------------------------------------------------------------------
 class DecorationForm(_HouseForm):
-    owner_name = forms.CharField(label=_("owner"), max_length=50)
+    owner_name = forms.CharField(label=pgettext_lazy("household role", "owner"), max_length=50)
     owner_mobile = forms.CharField(label=_("owner's mobile"), max_length=20)
     contractor = forms.CharField(label=_("contractor"), max_length=100)
     contractor_contact = forms.CharField(label=_("contractor's site manager"), max_length=50, required=False)

@@ -28,7 +28,7 @@ class Decoration(models.Model):
     estate = models.ForeignKey("estates.Estate", on_delete=models.PROTECT, related_name="+", verbose_name=_("estate"))
     house = models.ForeignKey("estates.House", on_delete=models.PROTECT, related_name="decorations",
                               verbose_name=_("house"))
-    owner_name = models.CharField(_("owner"), max_length=50)
+    owner_name = models.CharField(pgettext_lazy("household role", "owner"), max_length=50)
     owner_mobile = models.CharField(_("owner's mobile"), max_length=20)
     contractor = models.CharField(_("contractor"), max_length=100)
     contractor_contact = models.CharField(_("contractor's site manager"), max_length=50, blank=True)

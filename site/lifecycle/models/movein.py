@@ -37,7 +37,7 @@ class MoveIn(models.Model):
 
     estate = models.ForeignKey("estates.Estate", on_delete=models.PROTECT, related_name="+", verbose_name=_("estate"))
     house = models.ForeignKey("estates.House", on_delete=models.PROTECT, related_name="moveins", verbose_name=_("house"))
-    owner_name = models.CharField(_("owner"), max_length=50)
+    owner_name = models.CharField(pgettext_lazy("household role", "owner"), max_length=50)
     owner_mobile = models.CharField(_("owner's mobile"), max_length=20)
     owner_id_number = models.CharField(_("owner's ID document number"), max_length=30, blank=True)
     date = models.DateField(_("date"), db_index=True)

@@ -19,7 +19,7 @@ class Release(models.Model):
         CANCELLED = "cancelled", pgettext_lazy("release", "cancelled")
 
     class Requester(models.TextChoices):
-        OWNER = "owner", _("owner")
+        OWNER = "owner", pgettext_lazy("household role", "owner")
         TENANT = "tenant", _("tenant")
 
     class Confirmation(models.TextChoices):

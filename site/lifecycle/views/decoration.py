@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 from estates.personal_data import shown_mobile
 from wagtail.admin import messages
@@ -56,7 +57,7 @@ def decoration_new_view(request):
 def _facts(decoration: Decoration, user) -> list[tuple]:
     facts = [
         (_("House"), f"{decoration.estate.name} {decoration.house.label}"),
-        (_("Owner"), f"{decoration.owner_name} {shown_mobile(decoration.owner_mobile, user)}"),
+        (pgettext("household role", "Owner"), f"{decoration.owner_name} {shown_mobile(decoration.owner_mobile, user)}"),
         (_("Contractor"), f"{decoration.contractor} {decoration.contractor_contact} "
                           f"{shown_mobile(decoration.contractor_mobile, user)}".strip()),
         (_("Workers"), decoration.workers),

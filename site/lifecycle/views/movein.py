@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 from estatedesk.charts import Chart, Series
 from estates.personal_data import shown_id_number, shown_mobile
@@ -56,7 +57,7 @@ def _page(request, movein: MoveIn, *, bound=None, status: int = 200):
     log_unmasked(request, movein, ["owner_mobile", "owner_id_number"])
     facts = [
         (_("House"), f"{movein.estate.name} {movein.house.label}"),
-        (_("Owner"), movein.owner_name),
+        (pgettext("household role", "Owner"), movein.owner_name),
         (_("Mobile"), shown_mobile(movein.owner_mobile, user)),
         (_("ID document number"), shown_id_number(movein.owner_id_number, user)),
         (_("Appointment"), f"{movein.date:%Y-%m-%d} {movein.get_slot_display()}"),

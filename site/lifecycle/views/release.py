@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 from estates.personal_data import shown_mobile
 from estates.scoping import scope_queryset
@@ -53,7 +54,7 @@ def _facts(release: Release, user) -> list[tuple]:
     arrears, limit = selectors.house_arrears(release.house), selectors.arrears_limit(release.house)
     facts = [
         (_("House"), f"{release.estate.name} {release.house.label}"),
-        (_("Requested by"), f"{release.get_requester_display()} {release.requester_name} "
+        (pgettext("release", "Requested by"), f"{release.get_requester_display()} {release.requester_name} "
                             f"{shown_mobile(release.requester_mobile, user)}".strip()),
         (_("Items"), release.items),
         (_("Moving date"), release.date.strftime("%Y-%m-%d")),
