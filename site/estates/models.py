@@ -180,4 +180,27 @@ class PersonalDataAccess(models.Model):
         ordering = ["-at"]
 
     def __str__(self):
-        return f"{self.user} {self.get_action_display()} {self.object_repr} ({self.fields})"
+        return f"{self.user} {self.get_action_display()} {self.object_repr} ({self.fields_display()})"
+
+    def fields_display(self) -> str:
+        """The fields by their names on screen (手机号、身份证号), not their code names: the record's
+        model when the entry names one, else a person's (exports name no single record)."""
+        from django.apps import apps
+
+        model = self.content_type.model_class() if self.content_type_id else None
+        models_to_ask = [m for m in (model, apps.get_model("archives", "Person")) if m is not None]
+        shown = []
+        for name in (n.strip() for n in self.fields.split(",")):
+            if not name:
+                continue
+            for candidate in models_to_ask:
+                try:
+                    shown.append(str(candidate._meta.get_field(name).verbose_name))
+                    break
+                except Exception:  # noqa: BLE001 - not a field of this model: ask the next one
+                    continue
+            else:
+                shown.append(name)
+        return "、".join(shown)
+
+    fields_display.short_description = _("fields")

@@ -67,10 +67,10 @@ class PersonalDataAccessViewSet(EstateSnippetViewSet):
 
     model = PersonalDataAccess
     icon = "view"
-    list_display = ["at", "user", "action", "object_repr", "fields", "estate"]
+    list_display = ["at", "user", "action", "object_repr", "fields_display", "estate"]
     list_filter = ["action", "estate"]
     search_fields = ["object_repr", "user__username", "fields"]
-    queryset = PersonalDataAccess.objects.select_related("user", "estate")
+    queryset = PersonalDataAccess.objects.select_related("user", "estate", "content_type")
     inspect_view_enabled = True
     chooser_enabled = False
     panels = []
