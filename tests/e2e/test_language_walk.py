@@ -10,6 +10,7 @@ file, Wagtail's own main screens and our custom admin pages without parameters.
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -137,6 +138,9 @@ def _walk(browser, live_server, username, *, english: bool):
     return visited, sorted(set(problems))
 
 
+@pytest.mark.skipif(os.environ.get("LANGUAGE_WALK") != "1", reason=(
+    "Long (every screen of 7 roles in 2 languages, over 8 minutes on 2 cores): run it with LANGUAGE_WALK=1 "
+    "until its remaining findings are fixed and it is made lean enough for CI (issue 12)."))
 @pytest.mark.xfail(reason=(
     "Known, not fixed yet (issue 12): boolean list columns render True/False (document, vehicle, arrears case, "
     "fee item, checkpoint, patrol plan listings); the personal-data access log lists raw field names "
