@@ -83,5 +83,27 @@ def run_action(request, obj, *, action: str, form_classes: dict, empty, handler:
     return redirect(success_url)
 
 
+def new_record_view(request, *, perm: str, form_class, create: Callable, done: Callable, title: str, icon: str):
+    """The page that opens a procedure: the form (with the house from ``?house=``), the service
+    call on a valid POST, its ValidationError on the form with a 400, else a message and the new
+    record's page. ``create(data)`` calls the service; ``done(record)`` gives (message, url name)."""
+    require(request.user, perm)
+    form = form_class(request.POST or None, request.FILES or None, user=request.user,
+                      initial={"house": request.GET.get("house")})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                record = create(form.cleaned_data)
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                message, url_name = done(record)
+                messages.success(request, message)
+                return redirect(url_name, pk=record.pk)
+        status = 400
+    return render(request, "lifecycle/form.html", {"title": title, "form": form, "icon": icon}, status=status)
+
+
 def render_page(request, template: str, context: dict, status: int = 200):
     return render(request, template, context, status=status)

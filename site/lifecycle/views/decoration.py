@@ -3,23 +3,21 @@ the deposit), the printable permit and the inspection photos (private)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 from estates.personal_data import shown_mobile
-from wagtail.admin import messages
 
 from lifecycle import forms, services
 from lifecycle.models import Decoration, DecorationPhoto, DecorationViolation
 from lifecycle.views.common import (
     action_forms,
-    add_errors,
     log_unmasked,
+    new_record_view,
     require,
     run_action,
     scoped,
@@ -28,30 +26,21 @@ from lifecycle.workflow import DECORATIONS, VIOLATIONS
 
 
 def decoration_new_view(request):
-    require(request.user, "lifecycle.add_decoration")
-    form = forms.DecorationForm(request.POST or None, request.FILES or None, user=request.user,
-                                initial={"house": request.GET.get("house")})
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                decoration = services.decoration_apply(
-                    house=data["house"], owner_name=data["owner_name"], owner_mobile=data["owner_mobile"],
-                    contractor=data["contractor"], contractor_contact=data["contractor_contact"],
-                    contractor_mobile=data["contractor_mobile"], workers=data["workers"], scope=data["scope"],
-                    controlled_items=data["controlled_items"], start=data["start"], end=data["end"],
-                    deposit_amount=data["deposit_amount"], deposit_method=data["deposit_method"],
-                    agreement_file=data["agreement"], by=request.user,
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, _("Decoration application recorded: %(decoration)s") % {"decoration": decoration})
-                return redirect("lifecycle_decoration", pk=decoration.pk)
-        status = 400
-    return render(request, "lifecycle/form.html", {"title": _("Decoration application"), "form": form, "icon": "cogs"},
-                  status=status)
+    def create(data):
+        return services.decoration_apply(
+            house=data["house"], owner_name=data["owner_name"], owner_mobile=data["owner_mobile"],
+            contractor=data["contractor"], contractor_contact=data["contractor_contact"],
+            contractor_mobile=data["contractor_mobile"], workers=data["workers"], scope=data["scope"],
+            controlled_items=data["controlled_items"], start=data["start"], end=data["end"],
+            deposit_amount=data["deposit_amount"], deposit_method=data["deposit_method"],
+            agreement_file=data["agreement"], by=request.user,
+        )
+
+    return new_record_view(
+        request, perm="lifecycle.add_decoration", form_class=forms.DecorationForm, create=create,
+        title=_("Decoration application"), icon="cogs",
+        done=lambda record: (_("Decoration application recorded: %(decoration)s") % {"decoration": record}, "lifecycle_decoration"),
+    )
 
 
 def _facts(decoration: Decoration, user) -> list[tuple]:

@@ -4,8 +4,7 @@ clocks report."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,15 +12,14 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 from estatedesk.charts import Chart, Series
 from estates.personal_data import shown_id_number, shown_mobile
-from wagtail.admin import messages
 from wagtail.documents.models import Document as WagtailDocument
 
 from lifecycle import forms, selectors, services
 from lifecycle.models import MoveIn
 from lifecycle.views.common import (
     action_forms,
-    add_errors,
     log_unmasked,
+    new_record_view,
     require,
     run_action,
     scoped,
@@ -30,26 +28,18 @@ from lifecycle.workflow import MOVEINS
 
 
 def movein_new_view(request):
-    require(request.user, "lifecycle.add_movein")
-    form = forms.MoveInForm(request.POST or None, user=request.user, initial={"house": request.GET.get("house")})
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                movein = services.movein_book(
-                    house=data["house"], owner_name=data["owner_name"], owner_mobile=data["owner_mobile"],
-                    owner_id_number=data["owner_id_number"], date=data["date"], slot=data["slot"],
-                    notes=data["notes"], by=request.user,
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, _("Move-in booked: %(movein)s") % {"movein": movein})
-                return redirect("lifecycle_movein", pk=movein.pk)
-        status = 400
-    return render(request, "lifecycle/form.html", {"title": _("Book a move-in"), "form": form, "icon": "home"},
-                  status=status)
+    def create(data):
+        return services.movein_book(
+            house=data["house"], owner_name=data["owner_name"], owner_mobile=data["owner_mobile"],
+            owner_id_number=data["owner_id_number"], date=data["date"], slot=data["slot"],
+            notes=data["notes"], by=request.user,
+        )
+
+    return new_record_view(
+        request, perm="lifecycle.add_movein", form_class=forms.MoveInForm, create=create,
+        title=_("Book a move-in"), icon="home",
+        done=lambda record: (_("Move-in booked: %(movein)s") % {"movein": record}, "lifecycle_movein"),
+    )
 
 
 def _page(request, movein: MoveIn, *, bound=None, status: int = 200):

@@ -3,7 +3,6 @@ slip), the printable slip and the gate view for security staff."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,8 +17,8 @@ from lifecycle import forms, selectors, services
 from lifecycle.models import Release
 from lifecycle.views.common import (
     action_forms,
-    add_errors,
     log_unmasked,
+    new_record_view,
     require,
     run_action,
     scoped,
@@ -28,26 +27,18 @@ from lifecycle.workflow import RELEASES
 
 
 def release_new_view(request):
-    require(request.user, "lifecycle.add_release")
-    form = forms.ReleaseForm(request.POST or None, user=request.user, initial={"house": request.GET.get("house")})
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                release = services.release_request(
-                    house=data["house"], requester=data["requester"], requester_name=data["requester_name"],
-                    requester_mobile=data["requester_mobile"], items=data["items"], date=data["date"],
-                    carrier=data["carrier"], by=request.user,
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, _("Release request recorded: %(release)s") % {"release": release})
-                return redirect("lifecycle_release", pk=release.pk)
-        status = 400
-    return render(request, "lifecycle/form.html", {"title": _("Release of big items"), "form": form, "icon": "upload"},
-                  status=status)
+    def create(data):
+        return services.release_request(
+            house=data["house"], requester=data["requester"], requester_name=data["requester_name"],
+            requester_mobile=data["requester_mobile"], items=data["items"], date=data["date"],
+            carrier=data["carrier"], by=request.user,
+        )
+
+    return new_record_view(
+        request, perm="lifecycle.add_release", form_class=forms.ReleaseForm, create=create,
+        title=_("Release of big items"), icon="upload",
+        done=lambda record: (_("Release request recorded: %(release)s") % {"release": record}, "lifecycle_release"),
+    )
 
 
 def _facts(release: Release, user) -> list[tuple]:
