@@ -39,6 +39,18 @@ def register_servicedesk_admin_urls():
     return [path("servicedesk/", include(admin_urls))]
 
 
+@hooks.register("after_create_snippet")
+def seed_repair_categories_of_new_estate(request, instance):
+    """An estate created in the admin starts with the default repair categories, so owners and
+    the intake can pick one at once; the manager then routes each in the routing table. (Estates
+    made by fixtures and tests start empty: their tests name the categories they need.)"""
+    from estates.models import Estate
+    from servicedesk.services import repair_categories_seed
+
+    if isinstance(instance, Estate):
+        repair_categories_seed(estate=instance)
+
+
 def _staff_of_my_estates(request):
     User = get_user_model()
     if request is None:

@@ -18,6 +18,18 @@ def test_the_default_categories_are_seeded_once(estate_a):
     assert set(RepairCategory.objects.filter(estate=estate_a).values_list("name", flat=True)) >= {"水电", "电梯"}
 
 
+def test_an_estate_created_in_the_admin_starts_with_the_default_categories(client_for, make_user):
+    from estates.models import Estate
+
+    superuser = make_user(None, [], is_superuser=True)
+    response = client_for(superuser).post("/admin/snippets/estates/estate/add/", {
+        "name": "新城苑", "code": "XCY", "address": "", "hotline": "020-12345678", "managed_area": "1000"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    estate = Estate.objects.get(code="XCY")
+    names = list(RepairCategory.objects.filter(estate=estate).order_by("order").values_list("name", flat=True))
+    assert names == ["水电", "管道", "门窗", "电梯", "公共设施", "其他"]
+
+
 def test_intake_picks_the_category_and_dispatch_proposes_its_route(intake, estate_a, maintenance_a, client_for,
                                                                     clerk_a):
     category = RepairCategoryFactory(estate=estate_a, name="水电", assignee=maintenance_a, contractor="")
