@@ -5,6 +5,9 @@
     /api/v2/pages/<id>/                            one page with every field
     /api/v2/pages/?estate=HYY&expired=true         current and expired notices
 
+Anonymous GETs are answered from the bulletin's cache (bulletin.cache, keys in
+bulletin.cache_keys) and invalidated with the pages.
+
 Without ``type`` the listing holds notices and events (``category`` implies notices). Expired
 notices are left out of listings, as on the site, unless ``expired=true``; a page by its id is
 served either way (links to it keep working).
@@ -19,11 +22,13 @@ from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError, page_models_from_string
 from wagtail.api.v2.views import PagesAPIViewSet
 
+from bulletin import cache_keys
+from bulletin.cache import mark_cacheable, timeout_until_next_change
 from bulletin.models import Category, EventPage, NoticePage
 
 BULLETIN_MODELS = (NoticePage, EventPage)
 _OWN_PARAMS = {"estate", "category", "expired"}
-_YES, _NO = {"true", "1", "yes"}, {"false", "0", "no", ""}
+EXPIRED_YES, EXPIRED_NO = {"true", "1", "yes"}, {"false", "0", "no", ""}
 
 
 class BulletinFieldsFilter(FieldsFilter):
@@ -50,11 +55,11 @@ class EstateCategoryFilter(BaseFilterBackend):
         if category:
             queryset = queryset.filter(pk__in=NoticePage.objects.filter(category=category).values("pk"))
         expired = request.GET.get("expired", "false").lower()
-        if expired not in _YES | _NO:
+        if expired not in EXPIRED_YES | EXPIRED_NO:
             raise BadRequestError("expired must be true or false")
         # Only listings: DRF's get_object filters the detail view too, and a notice's own address
         # keeps answering after it expires (it says is_expired).
-        if expired in _NO and getattr(view, "action", None) != "detail_view":
+        if expired in EXPIRED_NO and getattr(view, "action", None) != "detail_view":
             gone = NoticePage.objects.filter(expires_at__lte=timezone.now()).values("pk")
             queryset = queryset.exclude(pk__in=gone)
         return queryset
@@ -70,6 +75,19 @@ class BulletinPagesAPIViewSet(PagesAPIViewSet):
         # A NUL byte cannot be stored or searched by any database: refuse it as bad input.
         if any("\x00" in value for values in request.GET.lists() for value in values[1]):
             raise BadRequestError("query parameters must not contain NUL characters")
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method == "GET" and response.status_code == 200 and self._answer_may_be_stored(response):
+            # The Django request: its user is the session's, without running DRF's authentication.
+            mark_cacheable(request._request, response, api_cache_timeout())
+        return response
+
+    def _answer_may_be_stored(self, response) -> bool:
+        # An empty listing for an estate code, an offset or a field value anyone can make up
+        # would let random values fill the cache: answered, not stored.
+        empty = self.action == "listing_view" and not response.data.get("items")
+        return not (empty and cache_keys.has_free_form(cache_keys.API, self.request.GET))
 
     def get_queryset(self):
         models_type = self.request.GET.get("type")
@@ -87,6 +105,16 @@ class BulletinPagesAPIViewSet(PagesAPIViewSet):
 
     def get_base_queryset(self):
         return super().get_base_queryset().type(*BULLETIN_MODELS)
+
+
+def api_cache_timeout(*, now=None) -> int:
+    """How long an API answer stays true: until the next notice expires anywhere (it leaves the
+    listings and its is_expired turns), capped by BULLETIN_CACHE_SECONDS; everything else that
+    changes an answer (publishing, unpublishing, deleting, scheduled publishing) bumps the
+    generation. One indexed query, on a miss only."""
+    now = now or timezone.now()
+    next_expiry = NoticePage.objects.live().filter(expires_at__gt=now).order_by("expires_at").only("expires_at")[:1]
+    return timeout_until_next_change(notices=list(next_expiry), now=now)
 
 
 api_router = WagtailAPIRouter("bulletin_api")

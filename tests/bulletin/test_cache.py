@@ -4,7 +4,8 @@ Assertions read the response's X-Bulletin-Cache header and this app's own keys o
 tests hold when other processes share the cache (Redis)."""
 
 import pytest
-from bulletin.cache import GENERATION_KEY, page_cache_key
+from bulletin.cache import GENERATION_KEY
+from bulletin.cache_keys import cache_key
 from bulletin.factories import NoticePageFactory
 from django.core.cache import cache
 
@@ -19,7 +20,7 @@ def _get(client, url, **extra):
 
 def test_second_anonymous_view_comes_from_the_cache_under_our_key(client, notice_a):
     assert _get(client, notice_a.url)["X-Bulletin-Cache"] == "miss"
-    key = page_cache_key(host="testserver", full_path=notice_a.url, language="zh-hans")
+    key = cache_key(host="testserver", path=notice_a.url, language="zh-hans")
     assert cache.get(key)["content"].decode().count("停水通知") >= 1
     hit = _get(client, notice_a.url)
     assert hit["X-Bulletin-Cache"] == "hit" and "停水通知" in hit.content.decode()
@@ -64,7 +65,7 @@ def test_logged_in_staff_are_never_served_or_stored(client_for, secretary_a, not
     staff = client_for(secretary_a)
     response = staff.get(notice_a.url)
     assert response.status_code == 200 and "X-Bulletin-Cache" not in response
-    assert cache.get(page_cache_key(host="testserver", full_path=notice_a.url, language="zh-hans")) is None
+    assert cache.get(cache_key(host="testserver", path=notice_a.url, language="zh-hans")) is None
 
 
 def test_forms_are_never_cached(client, event_a):

@@ -280,6 +280,8 @@ class NoticeIndexPage(_ListingPage):
             categories=Category.choices,
             homes=BulletinHomePage.switcher(),
             cache_timeout=timeout_until_next_change(notices=page_obj.object_list),
+            # What this page read, as bulletin.cache_keys.PAGE_PARAMS writes it.
+            cache_reads={"page": str(page_obj.number) if page_obj.number > 1 else None, "category": category or None},
         )
         return context
 
