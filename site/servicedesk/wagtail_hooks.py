@@ -45,6 +45,7 @@ def seed_repair_categories_of_new_estate(request, instance):
     the intake can pick one at once; the manager then routes each in the routing table. (Estates
     made by fixtures and tests start empty: their tests name the categories they need.)"""
     from estates.models import Estate
+
     from servicedesk.services import repair_categories_seed
 
     if isinstance(instance, Estate):

@@ -79,3 +79,28 @@ def test_expired_notices_are_hidden_unless_asked_for(client, content, estate_a):
     detail = client.get(f"/api/v2/pages/{gone.pk}/").json()
     assert detail["is_expired"] is True
     assert client.get("/api/v2/pages/?expired=perhaps").status_code == 400
+
+
+@pytest.mark.parametrize("query", ["", "?type=bulletin.NoticePage", "?type=bulletin.EventPage&fields=place"])
+def test_listing_queries_do_not_grow_with_the_items(client, estate_a, home_a, query, django_assert_max_num_queries):
+    """The uncached listing (a cache miss, a reader with a session) reads each estate's code once,
+    not once per item: 3 pages and 15 pages of each kind cost the same queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/api/v2/pages/" + query, HTTP_COOKIE="sessionid=x")
+        assert response.status_code == 200 and response.get("X-Bulletin-Cache") != "hit"
+        return len(ctx.captured_queries), len(response.json()["items"])
+
+    for _ in range(3):
+        NoticePageFactory(estate=estate_a)
+        EventPageFactory(estate=estate_a)
+    few, items_few = count()
+    for _ in range(12):
+        NoticePageFactory(estate=estate_a)
+        EventPageFactory(estate=estate_a)
+    many, items_many = count()
+    assert items_many > items_few
+    assert many == few, (few, many)

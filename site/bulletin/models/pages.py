@@ -37,6 +37,23 @@ from wagtail.search import index
 from bulletin.cache import CachedServeMixin, timeout_until_next_change
 from bulletin.permissions import EstatePagePermissionTester, IndexPagePermissionTester
 
+
+class EstateCodeField(serializers.Field):
+    """A page's estate code, from one query per API request (the company's few estates), not one
+    per listed page (``source="estate.code"`` fetched the estate of every item)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="estate_id", read_only=True, **kwargs)
+
+    def to_representation(self, estate_id):
+        from estates.models import Estate
+
+        cache = self.context.setdefault("_estate_codes", {})
+        if estate_id not in cache:
+            cache.update(Estate.objects.values_list("pk", "code"))
+        return cache.get(estate_id)
+
+
 #: Rich text features offered to secretaries: enough for notices, nothing that breaks phones.
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "hr"]
 
@@ -341,7 +358,7 @@ class NoticePage(CachedServeMixin, BilingualMixin, EstatePageMixin, Page):
         index.FilterField("estate"),
     ]
     api_fields = [
-        APIField("estate_code", serializer=serializers.CharField(source="estate.code", read_only=True)),
+        APIField("estate_code", serializer=EstateCodeField()),
         APIField("category"),
         APIField("urgent"),
         APIField("pinned"),
@@ -446,7 +463,7 @@ class EventPage(CachedServeMixin, BilingualMixin, EstatePageMixin, Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("body"), index.SearchField("title_en")]
     api_fields = [
-        APIField("estate_code", serializer=serializers.CharField(source="estate.code", read_only=True)),
+        APIField("estate_code", serializer=EstateCodeField()),
         APIField("starts_at"),
         APIField("ends_at"),
         APIField("place"),
