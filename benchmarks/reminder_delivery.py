@@ -7,9 +7,10 @@ timed), then:
 - floor: one bulk insert of the N message rows, already rendered (fees.bulk.insert_rows: COPY on
   PostgreSQL, executemany on SQLite), the least any delivery must write;
 - deliver: the month's notices as the monthly run sends them, chunk by chunk through the
-  ``fees.tasks.deliver_steps`` task body (steps_deliver → notify_many: render, record, claim,
-  hand to the SMS log backend, mark message and step, with history), then the same chunks again
-  (a retried task: nothing sent twice).
+  ``fees.tasks.deliver_steps`` task body (steps_deliver → notify_many: render, record, claim a
+  batch of NOTIFICATIONS_CLAIM_BATCH messages in one statement, hand each to the SMS log backend,
+  record the batch's outcomes in one statement, mark the steps, with history), then the same
+  chunks again (a retried task: nothing sent twice).
 Prints messages/s, the ratio to the floor, queries per message and the load average. Target:
 ≥ 1,000 messages/s. Each backend runs in a child process with its own database (a temporary
 SQLite file; the scratch PostgreSQL database of --pg-url, dropped and created).
@@ -74,7 +75,9 @@ def child(backend: str, count: int, url: str) -> dict:
         ])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    out = {"backend": connection.vendor, "messages": count}
+    from django.conf import settings
+
+    out = {"backend": connection.vendor, "messages": count, "claim_batch": settings.NOTIFICATIONS_CLAIM_BATCH}
 
     # The floor: the message rows, rendered, in one bulk insert.
     rows = [{"key": f"floor:{hid}", "channel": "sms", "recipient": f"139{hid:08d}", "template": "fees_notice",
@@ -154,10 +157,11 @@ def main() -> None:
             raise SystemExit(f"{backend}: child failed")
         r = json.loads(proc.stdout.strip().splitlines()[-1])
         load = " ".join(f"{x:.1f}" for x in os.getloadavg())
-        print(f"{r['backend']}: {r['messages']:,} notices in {r['chunks']} chunks; load average {load}")
+        print(f"{r['backend']}: {r['messages']:,} notices in {r['chunks']} chunks, claimed {r['claim_batch']} "
+              f"per statement; load average {load}")
         print(f"  floor (one bulk insert of the rows) {r['floor_s']:7.2f} s  {r['messages'] / r['floor_s']:9,.0f} rows/s")
         print(f"  deliver (deliver_steps chunks)      {r['deliver_s']:7.2f} s  {r['sent'] / r['deliver_s']:9,.0f} msg/s"
-              f"  {r['queries'] / max(r['sent'], 1):.2f} queries/message  ratio {r['deliver_s'] / r['floor_s']:.1f}× floor")
+              f"  {r['queries'] / max(r['sent'], 1):.2f} statements/message  ratio {r['deliver_s'] / r['floor_s']:.1f}× floor")
         print(f"  CPU time of this process: floor {r['floor_cpu_s']:.2f} s, deliver {r['deliver_cpu_s']:.2f} s "
               f"({r['sent'] / r['deliver_cpu_s']:,.0f} msg/s of CPU; the database server's own time not included)")
         print(f"  the same chunks again               {r['again_s']:7.2f} s  sent {r['again_sent']} "

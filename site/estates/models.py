@@ -124,8 +124,12 @@ class House(models.Model):
     @property
     def label(self) -> str:
         """Building, unit and room as staff say it: 3栋-2单元-1201."""
-        parts = [self.building.name, f"{self.unit}单元" if self.unit else "", self.room]
-        return "-".join(p for p in parts if p)
+        return self.label_of(self.building.name, self.unit, self.room)
+
+    @staticmethod
+    def label_of(building: str, unit: str, room: str) -> str:
+        """The label from the three values (for code that reads houses as values, not objects)."""
+        return "-".join(p for p in (building, f"{unit}单元" if unit else "", room) if p)
 
 
 class StaffMembership(models.Model):

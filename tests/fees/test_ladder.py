@@ -162,10 +162,13 @@ def test_sweep_twice_a_day_records_and_sends_nothing_new(estate_a, property_fee,
 @pytest.mark.django_db
 @pytest.mark.parametrize("kill_after_send", [False, True])
 def test_a_sweep_killed_half_way_is_completed_by_the_next_without_duplicates(
-    estate_a, property_fee, make_house, sms_outbox, monkeypatch, kill_after_send,
+    estate_a, property_fee, make_house, sms_outbox, monkeypatch, settings, kill_after_send,
 ):
-    """The worker dies after 4 messages (before marking the 4th step when kill_after_send): the
-    next sweep sends exactly the 6 missing reminders, and nobody gets two."""
+    """Messages are claimed 4 at a time. The worker dies after its first batch of 4 was sent and
+    recorded: before claiming the next batch, or (kill_after_send) right after recording the
+    outcomes, before any step is marked. The next sweep sends exactly the 6 missing reminders,
+    and nobody gets two."""
+    settings.NOTIFICATIONS_CLAIM_BATCH = 4
     houses = [make_house() for _ in range(10)]
     for i, h in enumerate(houses):
         ArrearsCaseFactory(house=h, amount=0, months=0, contact_mobile=f"1380000{i:04d}")
@@ -174,36 +177,35 @@ def test_a_sweep_killed_half_way_is_completed_by_the_next_without_duplicates(
         services.steps_deliver(estate=estate_a)  # the notices
     sms_outbox.clear()
 
-    import notifications.services as notifications_services
+    import notifications.batches as batches
 
-    real_send, real_claim = notifications_services._record_outcome, notifications_services._claim_one
-    calls = {"n": 0}
+    real_record, real_claim = batches._record_outcomes, batches._claim_batch
+    calls = {"batches": 0}
 
     class WorkerKilled(BaseException):
         pass
 
-    def dying_claim(message):  # dies before taking the 5th message
-        if calls["n"] >= 4:
+    def dying_claim(ids, claimable):  # dies before taking the second batch
+        if calls["batches"] >= 1:
             raise WorkerKilled
-        return real_claim(message)
+        return real_claim(ids, claimable)
 
-    def dying_send(message):  # sends the 4th, then dies before its step is marked
-        calls["n"] += 1
-        sent = real_send(message)
-        if kill_after_send and calls["n"] == 4:
+    def dying_record(messages):  # records the first batch, then dies before its steps are marked
+        real_record(messages)
+        calls["batches"] += 1
+        if kill_after_send:
             raise WorkerKilled
-        return sent
 
-    monkeypatch.setattr(notifications_services, "_record_outcome", dying_send)
-    if not kill_after_send:
-        monkeypatch.setattr(notifications_services, "_claim_one", dying_claim)
+    monkeypatch.setattr(batches, "_record_outcomes", dying_record)
+    monkeypatch.setattr(batches, "_claim_batch", dying_claim)
     with time_machine.travel(at(2026, 1, 20), tick=False):
         with pytest.raises(WorkerKilled):
             tasks.sweep_all()
     assert len(sms_outbox) == 4
     assert ChasingStep.objects.filter(step=Step.REMINDER).count() == 10  # all recorded before sending
-    monkeypatch.setattr(notifications_services, "_record_outcome", real_send)
-    monkeypatch.setattr(notifications_services, "_claim_one", real_claim)
+    assert not Message.objects.filter(status=Message.Status.SENDING).exists()  # no batch was in flight
+    monkeypatch.setattr(batches, "_record_outcomes", real_record)
+    monkeypatch.setattr(batches, "_claim_batch", real_claim)
 
     with time_machine.travel(at(2026, 1, 20, 10), tick=False):
         tasks.sweep_all()

@@ -240,6 +240,9 @@ SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.sms.LogSmsBackend")
 FEES_DAILY_SWEEP_HOUR = int(os.environ.get("FEES_DAILY_SWEEP_HOUR", "9"))
 #: How many times a failed message is retried by the periodic task before it is given up.
 NOTIFICATIONS_MAX_ATTEMPTS = 5
+#: Messages claimed by one statement and closed by one (notifications.batches): a worker killed
+#: while sending leaves at most this many messages "to check: outcome unknown".
+NOTIFICATIONS_CLAIM_BATCH = int(os.environ.get("NOTIFICATIONS_CLAIM_BATCH", "100"))
 # One-time SMS codes (notifications.codes): lifetime, wrong guesses allowed, sends per recipient per window.
 ONE_TIME_CODE_TTL_SECONDS = int(os.environ.get("ONE_TIME_CODE_TTL_SECONDS", "300"))
 ONE_TIME_CODE_MAX_ATTEMPTS = 5

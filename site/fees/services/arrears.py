@@ -266,7 +266,8 @@ def pending_step_ids(*, estate: Estate | None = None, limit: int | None = None) 
     return list(ids[:limit] if limit else ids)
 
 
-#: Steps sent per notify_many batch (one read, one insert, one claim, one update each).
+#: Steps per notify_many call (one read of steps, one of keys, one insert, one re-read; the
+#: claims and outcomes go by NOTIFICATIONS_CLAIM_BATCH, one statement each per batch).
 DELIVERY_BATCH = 500
 
 
@@ -279,28 +280,34 @@ def steps_deliver(*, estate: Estate | None = None, limit: int | None = None, ids
     if ids is None:
         ids = pending_step_ids(estate=estate, limit=limit)
     for start in range(0, len(ids), DELIVERY_BATCH):
-        batch = list(ChasingStep.objects.filter(pk__in=ids[start:start + DELIVERY_BATCH], status=ChasingStep.Status.PENDING)
-                     .select_related("estate", "house__building").order_by("pk"))
-        messages = notify_many([
+        # Read as values (no step, estate, house and building objects per message): the
+        # templates need only the estate's name and the house's label.
+        batch = list(
+            ChasingStep.objects.filter(pk__in=ids[start:start + DELIVERY_BATCH], status=ChasingStep.Status.PENDING)
+            .order_by("pk").values_list("pk", "recipient", "channel", "step", "message_key", "estate_id", "estate__name",
+                                        "house__building__name", "house__unit", "house__room", "amount", "months",
+                                        "period")
+        )
+        statuses = notify_many([
             Outgoing(
-                to=normalize_mobile(step.recipient) if step.channel == "sms" else step.recipient,
-                template=f"fees_{step.step}", channel=step.channel or "sms", key=step.message_key,
-                estate=step.estate,
+                to=normalize_mobile(recipient) if channel == "sms" else recipient,
+                template=f"fees_{step}", channel=channel or "sms", key=key, estate=estate_id,
                 context={
-                    "estate": step.estate, "house": step.house, "amount": step.amount, "months": step.months,
-                    "period": period_label(step.period),
+                    "estate": {"name": estate_name}, "house": {"label": House.label_of(building, unit, room)},
+                    "amount": amount, "months": months, "period": period_label(period),
                 },
             )
-            for step in batch
+            for (_pk, recipient, channel, step, key, estate_id, estate_name, building, unit, room, amount, months,
+                 period) in batch
         ])
         outcome: dict[str, list[int]] = defaultdict(list)
-        for step in batch:
-            status = messages[step.message_key].status
+        for row in batch:
+            pk, status = row[0], statuses[row[4]]
             if status == Message.Status.SENT:
-                outcome[ChasingStep.Status.SENT].append(step.pk)
+                outcome[ChasingStep.Status.SENT].append(pk)
                 result.sent += 1
             elif status in (Message.Status.FAILED, Message.Status.GIVEN_UP):
-                outcome[ChasingStep.Status.FAILED].append(step.pk)
+                outcome[ChasingStep.Status.FAILED].append(pk)
                 result.failed += 1
             # otherwise another worker owns this message: it marks the step
         _steps_mark(outcome)
