@@ -3,17 +3,20 @@
 In zh-hans, any text node made only of Latin letters fails, outside a short reviewed allow-list
 (codes, units, brand names). In English (the user chose English in their account), any Han
 character fails unless it is user data: a run of Han characters stored in the database (estate,
-people and record names, titles, notes), never a whole region of the screen.
+people and record names, titles, notes), a staff member's name or the configured site name (never
+a whole region of the screen), or on the short reviewed ALLOWED_HAN list.
 
 Lean by design (CI budget: both languages in under 3 minutes on 2 cores):
-- the screen list is generated (every snippet listing, Wagtail's main screens, our /admin/<app>/
-  pages from the URL resolver, one edit and inspect view of a household file, a ticket and a loan),
+- the screen list is generated (every snippet listing, and its add form when a role may add,
+  Wagtail's main screens, our /admin/<app>/ pages from the URL resolver, one edit and inspect view
+  of a household file, a ticket and a loan),
   so a new model or admin page is walked without editing this file;
 - each screen is walked once, by the first role in ROLES that can open it (the widest role first),
   plus every role's own workbench (/admin/), which differs per role; one browser context per
   language keeps the static files cached across roles;
-- one navigation per screen: its response says whether the role may see it (a redirect, a 403/404
-  or a file is skipped and left to the next role).
+- one navigation per screen: its response says whether the role may see it (a redirect to the
+  workbench, a 403/404 or a file is skipped and left to the next role); the page is read once
+  the HTML is parsed and the sidebar (rendered by the admin's JavaScript) is there.
 Strings that only show on interaction (the unsaved-changes warning, "Go to the first error",
 dialogs, dropdowns) are in the page already, hidden or inside <template> elements: the walk reads
 hidden text and template contents too, so it needs no clicks. Strings the admin's JavaScript
