@@ -187,8 +187,9 @@ class PersonalDataAccess(models.Model):
         return f"{self.user} {self.get_action_display()} {self.object_repr} ({self.fields_display()})"
 
     def fields_display(self) -> str:
-        """The fields by their names on screen (手机号、身份证号), not their code names: the record's
-        model when the entry names one, else a person's (exports name no single record)."""
+        """The fields by their names on screen (手机号、身份证号), not their code names: those of the
+        model the entry names (the record shown, or the rows listed or exported), else a person's
+        (entries written before listings and exports named their model)."""
         from django.apps import apps
 
         model = self.content_type.model_class() if self.content_type_id else None

@@ -66,13 +66,21 @@ def shown_id_number(value: str, user) -> str:
     return value if can_view_personal_data(user) else mask_id_number(value)
 
 
-def log_personal_data_access(*, user, obj=None, fields: list[str], action: str, estate=None, detail: str = "") -> None:
-    """Record that ``user`` saw (action="view") or exported (action="export") personal data."""
+def log_personal_data_access(
+    *, user, obj=None, model=None, fields: list[str], action: str, estate=None, detail: str = ""
+) -> None:
+    """Record that ``user`` saw (action="view") or exported (action="export") personal data.
+
+    ``obj``: the one record shown; else ``model``, the model of the rows listed or exported (so
+    that the log names their fields as their screens do: 收件人, not "recipient").
+    """
+    if obj is not None:
+        model = type(obj)
 
     PersonalDataAccess.objects.create(
         user=user if user and user.is_authenticated else None,
         action=action,
-        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        content_type=ContentType.objects.get_for_model(model) if model is not None else None,
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:200] if obj is not None else detail[:200],
         fields=", ".join(fields)[:500],

@@ -57,7 +57,7 @@ class MobileSearchIndexMixin:
         return queryset.filter(condition)
 
 
-def log_shown_rows(*, user, rows, fields: list[str], what: str, action: str = "view") -> None:
+def log_shown_rows(*, user, rows, fields: list[str], what: str, action: str = "view", model=None) -> None:
     """One access-log row per estate among ``rows`` that an unmasked user was shown or exported."""
     if not can_view_personal_data(user):
         return
@@ -68,7 +68,7 @@ def log_shown_rows(*, user, rows, fields: list[str], what: str, action: str = "v
     estates = Estate.objects.in_bulk([pk for pk in by_estate if pk is not None])
     for estate_id, count in by_estate.items():
         log_personal_data_access(
-            user=user, fields=fields, action=action, estate=estates.get(estate_id),
+            user=user, model=model, fields=fields, action=action, estate=estates.get(estate_id),
             detail=_("%(what)s (%(n)s rows)") % {"what": what, "n": count},
         )
 
@@ -79,14 +79,14 @@ def log_export(*, user, queryset, fields: list[str], what: str) -> None:
         return
     lookup = getattr(queryset.model, "estate_lookup", None)
     if lookup is None:
-        log_personal_data_access(user=user, fields=fields, action="export",
+        log_personal_data_access(user=user, model=queryset.model, fields=fields, action="export",
                                  detail=_("%(what)s (%(n)s rows)") % {"what": what, "n": queryset.count()})
         return
     counts = queryset.order_by().values_list(lookup).annotate(n=Count("pk"))
     estates = Estate.objects.in_bulk([pk for pk, _n in counts if pk is not None])
     for estate_id, count in counts:
         log_personal_data_access(
-            user=user, fields=fields, action="export", estate=estates.get(estate_id),
+            user=user, model=queryset.model, fields=fields, action="export", estate=estates.get(estate_id),
             detail=_("%(what)s (%(n)s rows)") % {"what": what, "n": count},
         )
 
@@ -120,6 +120,6 @@ class LogListedRowsMixin:
         context = super().get_context_data(*args, **kwargs)
         log_shown_rows(
             user=self.request.user, rows=list(context.get("object_list") or []),
-            fields=list(self.personal_fields), what=str(self.model._meta.verbose_name_plural),
+            fields=list(self.personal_fields), what=str(self.model._meta.verbose_name_plural), model=self.model,
         )
         return context

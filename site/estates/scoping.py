@@ -27,6 +27,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.views import chooser as snippet_chooser
 
+from estates.admin_language import ReaderLanguageSnippetChooser
 from estates.models import StaffMembership
 
 _CACHE_ATTR = "_estatedesk_estate_ids"
@@ -220,6 +221,7 @@ class ScopedChooserCreateView(_ChooserScopeMixin, snippet_chooser.SnippetCreateV
 
 
 class EstateScopedChooserViewSet(snippet_chooser.SnippetChooserViewSet):
+    base_widget_class = ReaderLanguageSnippetChooser
     choose_view_class = ScopedChooseView
     choose_results_view_class = ScopedChooseResultsView
     chosen_view_class = ScopedChosenView

@@ -3,7 +3,8 @@
 It carries what every listing of the back office shares (so it is said once): estate scoping
 (``EstateScopedViewSetMixin``), 50 rows a page, no "copy" view (archive records are never
 cloned), the database search of the listing's fields rather than a search index
-(``search_backend_name = None``), and the one write path (estates.admin_writes): a service's
+(``search_backend_name = None``), breadcrumbs in the reader's language (estates.admin_language),
+and the one write path (estates.admin_writes): a service's
 refusal in a create, edit or delete view becomes the form's error and a 400.
 """
 
@@ -14,6 +15,7 @@ from django.template.defaultfilters import yesno
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from estates.admin_language import ReaderLanguageBreadcrumbsMixin
 from estates.admin_writes import ServiceErrorsMixin
 from estates.scoping import EstateScopedViewSetMixin
 
@@ -48,7 +50,7 @@ class YesNoColumnsMixin:
         return super()._get_custom_column(field_name, column_class, **kwargs)
 
 
-class EstateSnippetViewSet(EstateScopedViewSetMixin, SnippetViewSet):
+class EstateSnippetViewSet(ReaderLanguageBreadcrumbsMixin, EstateScopedViewSetMixin, SnippetViewSet):
     list_per_page = 50
     copy_view_enabled = False
     search_backend_name = None
