@@ -23,9 +23,9 @@ import json
 
 from django.conf import settings
 from django.core.paginator import EmptyPage
-from django.template.loader import select_template
 from django.db import connections
 from django.db.models import QuerySet
+from django.template.loader import select_template
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from wagtail.admin.paginator import WagtailPaginator
@@ -66,7 +66,7 @@ class ListingPaginator(WagtailPaginator):
     def count(self):
         threshold = self._threshold()
         queryset = self.object_list
-        if not self._is_queryset() or not threshold or connections[queryset.db].vendor != "postgresql":
+        if not self._is_queryset() or not threshold or not self.can_estimate(queryset):
             return super().count
         # At most threshold + 1 rows counted: exact for small listings, bounded for big ones.
         capped = queryset.order_by().values("pk")[: threshold + 1].count()
@@ -74,6 +74,11 @@ class ListingPaginator(WagtailPaginator):
             return capped
         self.estimated = True
         return max(planner_estimate(queryset), threshold + 1)
+
+    @staticmethod
+    def can_estimate(queryset) -> bool:
+        """Only PostgreSQL's planner estimate is used (SQLite's is not a row count)."""
+        return connections[queryset.db].vendor == "postgresql"
 
     def _set_count(self, count: int, *, estimated: bool) -> None:
         self.__dict__["count"] = count
