@@ -12,7 +12,6 @@ import pytest
 from archives.models import Household, Person
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 from estates import paginator as listing_paginator
 from estates.demo import build_houses
 from estates.factories import BuildingFactory, HouseFactory
@@ -42,6 +41,14 @@ def _expected_labels(estate):
 
 
 # --- The keys -----------------------------------------------------------------------------------
+def _speaks(user, language):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save()
+
+
 def _keys(household):
     return Household.objects.filter(pk=household.pk).values_list("listing_estate_id", "sort_key").get()
 
@@ -113,7 +120,7 @@ def test_a_search_pages_by_id_too(client_for, clerk_a, estate_a):
     _households(estate_a, 120)
     response = client_for(clerk_a).get(URL, {"q": "1-1-101"})
     assert _labels(response) == ["1栋-1单元-101"]
-    assert "There is 1 match" in response.content.decode()
+    assert "共有 1 个符合" in response.content.decode()  # a small count is exact
 
 
 # --- The estimated count ------------------------------------------------------------------------
@@ -141,27 +148,30 @@ def test_an_estimate_reads_as_one_in_english_and_chinese(estimate, client_for, c
     _households(estate_a, 120)
     estimate.value = 123
     client = client_for(clerk_a)
-    with translation.override("en"):
-        page = client.get(URL, headers={"accept-language": "en"}).content.decode()
-    assert "Page 1 of about 3" in page and "about 120 household files" in page
-    filtered = client.get(URL, {"building": House.objects.first().building_id}, headers={"accept-language": "en"})
+    _speaks(clerk_a, "en")
+    page = client.get(URL).content.decode()
+    assert "Page 1 of about 3" in page and "About 120 household files" in page
+    filtered = client.get(URL, {"building": House.objects.first().building_id})
     assert "There are about 120 matches" in filtered.content.decode()
-    zh = client.get(URL, headers={"accept-language": "zh-hans"}).content.decode()
-    assert "约 3 页" in zh and "约 120" in zh
+    _speaks(clerk_a, "zh-hans")
+    zh = client.get(URL).content.decode()
+    assert "第 1 页，约 3 页" in zh and "约 120 业主档案" in zh
+    assert "约有 120 个符合" in client.get(URL, {"building": House.objects.first().building_id}).content.decode()
 
 
 def test_an_estimate_too_high_ends_at_the_real_last_page(estimate, client_for, clerk_a, estate_a):
     _households(estate_a, 120)
     estimate.value = 1000  # 20 pages announced, 3 real
     client = client_for(clerk_a)
+    _speaks(clerk_a, "en")
     expected = _expected_labels(estate_a)
-    first = client.get(URL, headers={"accept-language": "en"}).content.decode()
+    first = client.get(URL).content.decode()
     assert "Page 1 of about 20" in first
     for page in (20, 7, 4):  # past the real end: the real last page, the count now exact
-        response = client.get(URL, {"p": page}, headers={"accept-language": "en"})
+        response = client.get(URL, {"p": page})
         assert response.status_code == 200 and _labels(response) == expected[100:]
         assert "Page 3 of 3" in response.content.decode()
-    last = client.get(URL, {"p": 3}, headers={"accept-language": "en"}).content.decode()
+    last = client.get(URL, {"p": 3}).content.decode()
     assert "Page 3 of 3" in last and "120 household files" in last  # a short page is the real end
 
 
@@ -196,8 +206,8 @@ def test_postgres_estimates_above_the_threshold(settings, client_for, clerk_a, e
         cursor.execute("ANALYZE archives_household")
     paginator = ListingPaginator(Household.objects.filter(listing_estate=estate_a).order_by("sort_key", "pk"), 50)
     assert paginator.count > 20 and paginator.estimated
-    response = client_for(clerk_a).get(URL, headers={"accept-language": "en"})
-    assert re.search(r"about [\d,]+ household files", response.content.decode())
+    response = client_for(clerk_a).get(URL)
+    assert re.search(r"约 [\d,]+ 业主档案", response.content.decode())
     settings.LISTING_COUNT_ESTIMATE_THRESHOLD = 1000
     small = ListingPaginator(Household.objects.filter(listing_estate=estate_a).order_by("sort_key", "pk"), 50)
     assert small.count == 120 and not small.estimated
