@@ -151,12 +151,12 @@ def test_an_estimate_reads_as_one_in_english_and_chinese(estimate, client_for, c
     _speaks(clerk_a, "en")
     page = client.get(URL).content.decode()
     assert "Page 1 of about 3" in page and "About 120 household files" in page
-    filtered = client.get(URL, {"building": House.objects.first().building_id})
+    filtered = client.get(URL, {"house__building": House.objects.first().building_id})
     assert "There are about 120 matches" in filtered.content.decode()
     _speaks(clerk_a, "zh-hans")
     zh = client.get(URL).content.decode()
     assert "第 1 页，约 3 页" in zh and "约 120 业主档案" in zh
-    assert "约有 120 个符合" in client.get(URL, {"building": House.objects.first().building_id}).content.decode()
+    assert "约有 120 个符合" in client.get(URL, {"house__building": House.objects.first().building_id}).content.decode()
 
 
 def test_an_estimate_too_high_ends_at_the_real_last_page(estimate, client_for, clerk_a, estate_a):
