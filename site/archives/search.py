@@ -114,17 +114,22 @@ def branches_for(query: str, *, privileged: bool) -> Branches:
     id_number = normalize_id_number(query)
     plate = normalize_plate(query)
     identifier = False
+    # A full plate is a plate: it is not also probed as part of an ID number (CJK characters
+    # are alphanumeric to Python) - a probe that scans big trigram lists at 100,000 households.
+    full_plate = bool(_PLATE_RE.match(plate) or _NEW_ENERGY_PLATE_RE.match(plate))
     if FULL_MOBILE.match(mobile):
         found.people.append(people.filter(mobile=mobile))
         identifier = True
-    elif privileged and mobile.isdigit() and len(mobile) >= 4:
+    elif privileged and mobile.isdigit() and 4 <= len(mobile) <= 11 and not full_plate:
+        # Part of a mobile has 11 digits at most: an 18-digit ID number is not one.
         found.people.append(people.filter(mobile__contains=mobile))
     if FULL_ID.match(id_number):
         found.people.append(people.filter(id_number=id_number))
         identifier = identifier or len(id_number) == 18
-    if privileged and len(id_number) >= 4 and id_number.isalnum() and not identifier:
+    if (privileged and len(id_number) >= 4 and id_number.isascii() and id_number.isalnum()
+            and not identifier and not full_plate):
         found.people.append(people.filter(id_number__contains=id_number))
-    if _PLATE_RE.match(plate) or _NEW_ENERGY_PLATE_RE.match(plate):
+    if full_plate:
         found.vehicles.append(Vehicle.objects.order_by().filter(plate=plate))
         identifier = True
     elif _PARTIAL_PLATE.match(plate) and not plate.isdigit() and any(c.isdigit() for c in plate):
@@ -135,7 +140,14 @@ def branches_for(query: str, *, privileged: bool) -> Branches:
     if house is not None:
         found.houses = houses_matching(*house)
     if not any(c.isdigit() for c in query) and len(query) <= 50:
-        lookup = "name__icontains" if len(query) >= 3 else "name__istartswith"
+        if len(query) >= 3:
+            lookup = "name__icontains"
+        elif query.upper() == query.lower():
+            # A Chinese surname or name has no case: a plain prefix, which the name's btree
+            # (pattern) index answers as a range, where UPPER(name) needs the trigram index.
+            lookup = "name__startswith"
+        else:
+            lookup = "name__istartswith"
         found.people.append(people.filter(**{lookup: query}))
     return found
 

@@ -52,7 +52,9 @@ def model_name_of(model) -> str:
 
 
 def _tracked_fields(model) -> list[models.Field]:
-    return [f for f in model._meta.concrete_fields if f.name not in _HIDDEN_FIELDS]
+    # Fields the history does not keep (the household's listing keys) are not shown either.
+    kept = {f.attname for f in model.history.model._meta.concrete_fields}
+    return [f for f in model._meta.concrete_fields if f.name not in _HIDDEN_FIELDS and f.attname in kept]
 
 
 def _display(fieldobj: models.Field, value, related: dict, *, masked: bool) -> str:

@@ -4,7 +4,8 @@ It carries what every listing of the back office shares (so it is said once): es
 (``EstateScopedViewSetMixin``), 50 rows a page, no "copy" view (archive records are never
 cloned), the database search of the listing's fields rather than a search index
 (``search_backend_name = None``), breadcrumbs in the reader's language (estates.admin_language),
-and the one write path (estates.admin_writes): a service's
+the paginator of big listings (estates.paginator: an estimated count above a threshold on
+PostgreSQL, deep pages read by id), and the one write path (estates.admin_writes): a service's
 refusal in a create, edit or delete view becomes the form's error and a 400.
 """
 
@@ -17,6 +18,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from estates.admin_language import ReaderLanguageBreadcrumbsMixin
 from estates.admin_writes import ServiceErrorsMixin
+from estates.paginator import ListingPaginatorMixin
 from estates.scoping import EstateScopedViewSetMixin
 
 _WRITE_VIEWS = ("add_view_class", "edit_view_class", "delete_view_class")
@@ -60,6 +62,9 @@ class EstateSnippetViewSet(ReaderLanguageBreadcrumbsMixin, EstateScopedViewSetMi
         if not issubclass(self.index_view_class, YesNoColumnsMixin):
             self.index_view_class = type(f"YesNo{self.index_view_class.__name__}",
                                          (YesNoColumnsMixin, self.index_view_class), {})
+        if not issubclass(self.index_view_class, ListingPaginatorMixin):
+            self.index_view_class = type(f"Paged{self.index_view_class.__name__}",
+                                         (ListingPaginatorMixin, self.index_view_class), {})
         for attr in _WRITE_VIEWS:
             view_class = getattr(self, attr)
             if not issubclass(view_class, ServiceErrorsMixin):

@@ -391,3 +391,8 @@ LIFECYCLE_INSPECTION_INTERVAL_DAYS = 7
 LIFECYCLE_MOVEIN_PACK_DAYS_BEFORE = 3
 # Wagtail documents of an estate's collection with this tag make up its move-in pack.
 LIFECYCLE_MOVEIN_PACK_TAG = "入住"
+
+# Admin listings (estates.paginator): above this many rows, a listing on PostgreSQL shows the
+# planner's estimate ("about 100,000") instead of counting every row on every page. Below it,
+# and on SQLite, the count is exact. 0 turns the estimate off.
+LISTING_COUNT_ESTIMATE_THRESHOLD = int(os.environ.get("LISTING_COUNT_ESTIMATE_THRESHOLD", "10000"))
