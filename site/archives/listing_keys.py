@@ -10,7 +10,8 @@ save and bulk_create, COPY (benchmarks, bulk imports), and a house or building e
 (a house or building update touches its households, which runs their trigger).
 
 The key joins the parts with U+001F (unit separator), lower than any character of a name, so it
-orders as (building name, unit, room) in a codepoint collation (PostgreSQL's C.UTF-8, SQLite).
+orders as (building name, unit, room) in a codepoint collation: SQLite's default, and on
+PostgreSQL the column's own collation "C" (migration 0005), whatever the database's locale.
 
 SQLite drops a table's triggers when Django rebuilds the table (a later migration altering the
 household, house or building table), so ``install`` also runs after every ``migrate``

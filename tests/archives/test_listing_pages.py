@@ -232,3 +232,14 @@ def test_postgres_household_listing_order_walks_an_index(rf, clerk_a, estate_a):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "household_listing_idx" in plan
     assert "Sort" not in plan, plan
+
+
+@pytest.mark.postgres
+@needs_postgres
+def test_postgres_sort_key_compares_code_points_whatever_the_database_locale(db):
+    # A database created as zh_CN.UTF-8 would ignore the U+001F separators (and order "1栋 10单元"
+    # among "1栋 1单元"): the column carries collation "C", so its index and the ORDER BY do not.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT collation_name FROM information_schema.columns "
+                       "WHERE table_name = 'archives_household' AND column_name = 'sort_key'")
+        assert cursor.fetchone()[0] == "C"

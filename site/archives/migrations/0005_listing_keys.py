@@ -11,6 +11,11 @@ def create_triggers(apps, schema_editor):
     # The SQL lives with the code that re-installs it after each migrate (archives.listing_keys).
     from archives import listing_keys
 
+    if schema_editor.connection.vendor == "postgresql":
+        # The key orders as (building, unit, room) only by code point: a database created with a
+        # language collation (zh_CN.UTF-8, en_US.UTF-8) ignores the U+001F separators. The column
+        # (and so its index and the listing's ORDER BY) compares bytes, as SQLite does.
+        schema_editor.execute('ALTER TABLE archives_household ALTER COLUMN sort_key TYPE varchar(100) COLLATE "C"')
     listing_keys.install(schema_editor.connection)
     # The households already written: one touch runs the trigger on each.
     schema_editor.execute("UPDATE archives_household SET house_id = house_id")
