@@ -34,9 +34,13 @@ def json_value(value):
 
 
 def _compared_fields(model) -> list:
-    """Every concrete field but the primary key and automatic timestamps."""
+    """Every concrete field but the primary key, automatic timestamps and the fields the model's
+    history ignores (copies the database keeps, such as the households' listing keys: written by
+    triggers after the import's snapshot, they are no one's change)."""
+    ignored = set(getattr(model, "history_ignored_fields", ()))
     return [f for f in model._meta.concrete_fields
-            if not f.primary_key and not getattr(f, "auto_now", False) and not getattr(f, "auto_now_add", False)]
+            if not f.primary_key and not getattr(f, "auto_now", False) and not getattr(f, "auto_now_add", False)
+            and f.name not in ignored]
 
 
 def snapshot(obj: Model) -> dict:
