@@ -8,11 +8,13 @@ query over one table that its own index answers.
   buildings are matched by name in Python-sized sets, then houses by (building, unit, room)
   equality (the house's natural key);
 - a name: ``UPPER(name) LIKE`` answered by a trigram GIN index on PostgreSQL (migration
-  ``archives.0004``); a prefix for one or two characters (a trigram index cannot serve an infix
-  shorter than three characters, and a Chinese surname or full name is typed from the start);
+  ``archives.0004``), an FTS5 trigram ``MATCH`` on SQLite (``archives.name_index``); a prefix for
+  one or two characters (a trigram index cannot serve an infix shorter than three characters, and
+  a Chinese surname or full name is typed from the start), a range on the name's btree index;
 - part of a mobile or ID number (four characters or more), only for users who may see personal
   data (masked roles find a person by a full number only, so they cannot probe digit by digit):
-  ``LIKE '%…%'`` on the trigram indexes.
+  ``LIKE '%…%'`` on the trigram indexes (PostgreSQL; SQLite scans the narrow table). Digits typed
+  as a house ("1-2-301") are not also part of a mobile.
 
 The branches are combined as one ``pk IN (… UNION …)`` subquery: an OR of the conditions over the
 joined tables (the old search) makes the planner scan every household.
@@ -20,13 +22,17 @@ joined tables (the old search) makes the planner scan every household.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db import connections
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from estates.models import Building, House
 from estates.personal_data import normalize_mobile
 
+from archives import name_index
 from archives.models import Household, Person, Vehicle
 from archives.validators import (
     _NEW_ENERGY_PLATE_RE,
@@ -43,6 +49,9 @@ _SEPARATORS = re.compile(r"[\s\-–—/_,，、]+")
 _MARKERS = re.compile(r"(?<=号楼)|(?<=栋)|(?<=幢)|(?<=座)|(?<=单元)")
 _BUILDING_MARKS = ("号楼", "栋", "幢", "座")
 _MAX_PART = 20
+_PHONE_PREFIX = re.compile(r"^\s*(\+|00)?86[\s\-]+")
+# Above every character a name holds: ``name < prefix + _LAST_CHAR`` bounds a prefix range.
+_LAST_CHAR = "\U0010ffff"
 
 
 @dataclass
@@ -92,6 +101,16 @@ def parse_house(query: str) -> tuple[str | None, str | None, str | None] | None:
     )
 
 
+def _house_digits(query: str) -> bool:
+    """Digits in groups a mobile is not written in ("1-2-301", "1 2 301"): a house label only.
+
+    A mobile is grouped 3-4-4 or 4-4; a group of one or two digits is a building or a unit. Such a
+    query probed as part of a mobile too ("12301") scanned the people table on SQLite.
+    """
+    groups = re.findall(r"\d+", _PHONE_PREFIX.sub("", query))
+    return len(groups) > 1 and any(len(group) < 3 for group in groups)
+
+
 def houses_matching(building: str | None, unit: str | None, room: str | None) -> QuerySet:
     """House ids for a parsed label: equality on (building, unit, room), the natural key's index."""
     houses = House.objects.order_by()
@@ -120,7 +139,8 @@ def branches_for(query: str, *, privileged: bool) -> Branches:
     if FULL_MOBILE.match(mobile):
         found.people.append(people.filter(mobile=mobile))
         identifier = True
-    elif privileged and mobile.isdigit() and 4 <= len(mobile) <= 11 and not full_plate:
+    elif (privileged and mobile.isdigit() and 4 <= len(mobile) <= 11 and not full_plate
+          and not _house_digits(query)):
         # Part of a mobile has 11 digits at most: an 18-digit ID number is not one.
         found.people.append(people.filter(mobile__contains=mobile))
     if FULL_ID.match(id_number):
@@ -140,16 +160,34 @@ def branches_for(query: str, *, privileged: bool) -> Branches:
     if house is not None:
         found.houses = houses_matching(*house)
     if not any(c.isdigit() for c in query) and len(query) <= 50:
-        if len(query) >= 3:
-            lookup = "name__icontains"
-        elif query.upper() == query.lower():
-            # A Chinese surname or name has no case: a plain prefix, which the name's btree
-            # (pattern) index answers as a range, where UPPER(name) needs the trigram index.
-            lookup = "name__startswith"
-        else:
-            lookup = "name__istartswith"
-        found.people.append(people.filter(**{lookup: query}))
+        found.people.append(_by_name(people, query))
     return found
+
+
+def _by_name(people: QuerySet, query: str) -> QuerySet:
+    """People whose name contains ``query`` (three characters or more) or starts with it."""
+    sqlite = name_index.usable(connections[people.db])
+    if len(query) >= 3:
+        if sqlite:
+            # The FTS5 trigram index of names (archives.name_index): LIKE would scan the table.
+            return people.filter(pk__in=RawSQL(
+                f"SELECT rowid FROM {name_index.TABLE} WHERE {name_index.TABLE} MATCH %s",
+                (name_index.match_phrase(query),),
+            ))
+        return people.filter(name__icontains=query)
+    if sqlite:
+        # SQLite's LIKE is case-insensitive, so a LIKE prefix cannot use the name's btree index:
+        # a range per case variant of the prefix can (a Chinese query has one variant).
+        variants = {"".join(chars) for chars in itertools.product(*({c.lower(), c.upper()} for c in query))}
+        ranges = Q()
+        for prefix in variants:
+            ranges |= Q(name__gte=prefix, name__lt=prefix + _LAST_CHAR)
+        return people.filter(ranges)
+    if query.upper() == query.lower():
+        # A Chinese surname or name has no case: a plain prefix, which the name's btree
+        # (pattern) index answers as a range, where UPPER(name) needs the trigram index.
+        return people.filter(name__startswith=query)
+    return people.filter(name__istartswith=query)
 
 
 def _union(querysets: list[QuerySet]) -> QuerySet | None:
