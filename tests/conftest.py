@@ -7,7 +7,7 @@ from estates.factories import BuildingFactory, EstateFactory, HouseFactory, make
 from notifications.sms import LocmemSmsBackend
 
 from tests.support.installation import populated_sqlite, postgres_databases  # noqa: F401 (fixtures)
-from tests.support.redis_server import redis_server  # noqa: F401 (fixture)
+from tests.support.redis_server import redis_cache, redis_server  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(autouse=True)

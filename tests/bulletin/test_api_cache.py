@@ -8,10 +8,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 from bulletin.factories import EventPageFactory, NoticePageFactory
-from django.core.cache import caches
 from django.test import Client
 from django.utils import timezone
-from estatedesk import cache as reliable_cache
 
 from tests.bulletin.cache_support import entry_keys, get_ok
 
@@ -159,20 +157,6 @@ def test_the_owner_api_is_never_cached(client, house_a, sms_outbox):
         assert anonymous.status_code == 401 and "X-Bulletin-Cache" not in anonymous
     assert entry_keys() == set()
 
-
-@pytest.fixture
-def redis_cache(redis_server, settings, monkeypatch):
-    """The failure injection of tests/estatedesk/test_cache_outage.py: a Redis of the test's own."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "estatedesk.cache.FaultTolerantRedisCache",
-            "LOCATION": redis_server.url,
-            "KEY_PREFIX": "api-outage-test",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
-    monkeypatch.setattr(reliable_cache, "RETRY_AFTER", 0.5)
-    return caches["default"]
 
 
 def test_a_failing_cache_still_answers_from_the_database(client, notice_a, estate_a, redis_cache, redis_server):

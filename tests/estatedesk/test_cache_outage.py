@@ -8,29 +8,13 @@ import time
 import pytest
 from bulletin.factories import EventPageFactory, NoticePageFactory, home_for
 from bulletin.models import EventSignup, NoticePage
-from django.core.cache import caches
-from estatedesk import cache as reliable_cache
 from estatedesk.models import PendingCacheInvalidation
 from estates import roles
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
+from tests.support.redis_server import RETRY_AFTER
+
 pytestmark = pytest.mark.django_db
-
-RETRY_AFTER = 0.5
-
-
-@pytest.fixture
-def redis_cache(redis_server, settings, monkeypatch):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "estatedesk.cache.FaultTolerantRedisCache",
-            "LOCATION": redis_server.url,
-            "KEY_PREFIX": "outage-test",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
-    monkeypatch.setattr(reliable_cache, "RETRY_AFTER", RETRY_AFTER)
-    return caches["default"]
 
 
 @pytest.fixture

@@ -69,3 +69,26 @@ def redis_server(tmp_path):
     if server.process is not None:
         server.resume()
         server.stop()
+
+
+#: How soon the fault-tolerant cache tries a failed Redis again, in these tests.
+RETRY_AFTER = 0.5
+
+
+@pytest.fixture
+def redis_cache(redis_server, settings, monkeypatch):
+    """The default cache on the test's own Redis, with short timeouts: stop or pause
+    ``redis_server`` to make the outage real."""
+    from django.core.cache import caches
+    from estatedesk import cache as reliable_cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "estatedesk.cache.FaultTolerantRedisCache",
+            "LOCATION": redis_server.url,
+            "KEY_PREFIX": "outage-test",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    monkeypatch.setattr(reliable_cache, "RETRY_AFTER", RETRY_AFTER)
+    return caches["default"]
