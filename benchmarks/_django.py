@@ -21,3 +21,21 @@ def setup(*, settings: str = "estatedesk.settings.dev") -> Path:
 
     call_command("migrate", verbosity=0, interactive=False)
     return var
+
+
+def prepare_pg(url: str) -> None:
+    """A fresh scratch PostgreSQL database at ``url`` (dropped first if it exists)."""
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_pg(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')

@@ -37,6 +37,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _django import drop_pg, prepare_pg
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/ed_bench_fees"
 
@@ -218,23 +220,6 @@ def child(backend: str, houses: int, url: str, send: int) -> dict:
     out["sent"] = sent.sent
     progress('sent')
     return out
-
-
-def prepare_pg(url: str) -> None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_pg(url: str) -> None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def main() -> None:
