@@ -21,11 +21,10 @@ import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from notifications.batches import RETRYABLE, Outgoing, notify_many, send_in_batches
+from notifications.batches import RETRYABLE, Outgoing, Renderer, notify_many, send_in_batches
 from notifications.channels import channel_names
 from notifications.models import Message
 
@@ -35,11 +34,9 @@ logger = logging.getLogger(__name__)
 
 
 def render_message(*, template: str, context: dict, channel: str, language: str | None = None) -> tuple[str, str]:
-    """Render ``notifications/<template>.txt``; its first line is the subject, the rest the text."""
+    """Render ``notifications/<template>.txt`` in ``language``: the batches' renderer, for one message."""
     with translation.override(language or settings.LANGUAGE_CODE):
-        rendered = render_to_string(f"notifications/{template}.txt", {**context, "channel": channel})
-    subject, _, body = rendered.strip().partition("\n")
-    return subject.strip(), body.strip()
+        return Renderer().render(template=template, context=context, channel=channel)
 
 
 def notify(
