@@ -11,6 +11,8 @@ the change reason given.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 
 from django.db import connection, models
 from django.utils import timezone
@@ -26,6 +28,9 @@ def _adapter(field):
         return ops.adapt_datetimefield_value
     if isinstance(field, models.DateField):
         return ops.adapt_datefield_value
+    if isinstance(field, models.JSONField):
+        # As text: SQLite stores it so, and PostgreSQL's COPY parses it as jsonb.
+        return functools.partial(json.dumps, cls=field.encoder, ensure_ascii=False)
     return None
 
 

@@ -32,6 +32,8 @@ _AREA_UNIT = re.compile(r"\s*(m2|m²|平方米|平米)$", re.IGNORECASE)
 
 def text_of(value) -> str:
     """A cell as trimmed text: 1201.0 → "1201", None → ""."""
+    if type(value) is str:  # most cells: the short way (an import reads each cell several times)
+        return (unescape_cell(value) if value[:1] == "'" else value).strip()
     value = unescape_cell(value)
     if value is None:
         return ""

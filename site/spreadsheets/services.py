@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from fees.bulk import insert_rows
 
 from spreadsheets import engine, writing
 from spreadsheets.job_workflow import JOBS, user_may_import
@@ -311,15 +312,18 @@ def import_job_cancel(*, job: ImportJob, by) -> ImportJob:
 
 
 def record_changes(job: ImportJob, *, created, changed) -> None:
-    """Log what a batch wrote, in the batch's transaction (see ``ImportChange``)."""
-    rows = [ImportChange(job=job, model=obj._meta.label_lower, object_id=obj.pk, action=ImportChange.Action.CREATED,
-                         after=snapshot(obj)) for obj in created]
+    """Log what a batch wrote, in the batch's transaction (see ``ImportChange``). Written by the
+    bulk insert of the bills (COPY / executemany): the ORM's ``bulk_create`` of one log row per
+    record cost an import at 20,000 rows a sixth of its time (issue 21)."""
+    created_action, changed_action = ImportChange.Action.CREATED.value, ImportChange.Action.CHANGED.value
+    rows = [{"job_id": job.pk, "model": obj._meta.label_lower, "object_id": obj.pk, "action": created_action,
+             "before": {}, "after": snapshot(obj)} for obj in created]
     for obj, fields in changed:
         loaded = getattr(obj, "_loaded_values", {})
         before = {}
         for name in fields:
             model_field = obj._meta.get_field(name)
             before[name] = json_value(loaded.get(model_field.attname))
-        rows.append(ImportChange(job=job, model=obj._meta.label_lower, object_id=obj.pk,
-                                 action=ImportChange.Action.CHANGED, before=before, after=snapshot(obj)))
-    ImportChange.objects.bulk_create(rows, batch_size=1000)
+        rows.append({"job_id": job.pk, "model": obj._meta.label_lower, "object_id": obj.pk, "action": changed_action,
+                     "before": before, "after": snapshot(obj)})
+    insert_rows(ImportChange, rows)

@@ -9,6 +9,7 @@ themselves, so it also covers a job whose worker died half-way.
 from __future__ import annotations
 
 import datetime
+import functools
 from decimal import Decimal
 
 from django.apps import apps
@@ -33,6 +34,7 @@ def json_value(value):
     return str(value)
 
 
+@functools.cache
 def _compared_fields(model) -> list:
     """Every concrete field but the primary key, automatic timestamps and the fields the model's
     history ignores (copies the database keeps, such as the households' listing keys: written by

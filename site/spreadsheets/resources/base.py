@@ -243,14 +243,21 @@ class SpreadsheetResource(resources.ModelResource):
         if not rooms_by_building:
             return table
         wanted: dict[int, set[str]] = {}
-        for pk, estate_id, name in Building.objects.filter(
+        buildings = {}
+        for building in Building.objects.filter(
             estate_id__in={e for e, _b in rooms_by_building}, name__in={b for _e, b in rooms_by_building}
-        ).values_list("pk", "estate_id", "name"):
-            if (estate_id, name) in rooms_by_building:
-                wanted[pk] = rooms_by_building[(estate_id, name)]
+        ).select_related("estate"):
+            if (building.estate_id, building.name) in rooms_by_building:
+                wanted[building.pk] = rooms_by_building[(building.estate_id, building.name)]
+                buildings[building.pk] = (building, norm(building.estate.code), norm(building.name))
+        # The houses alone, their building (and its estate) set from the few loaded above: a
+        # select_related would build a building and an estate per house.
+        cache_building = House.building.field.set_cached_value
         for condition in _chunked_conditions(wanted):
-            for house in House.objects.filter(condition).select_related("building__estate"):
-                table[(norm(house.building.estate.code), norm(house.building.name), norm(house.unit), norm(house.room))] = house
+            for house in House.objects.filter(condition):
+                building, estate_key, building_key = buildings[house.building_id]
+                cache_building(house, building)
+                table[(estate_key, building_key, norm(house.unit), norm(house.room))] = house
         return table
 
     def house_for(self, row: Row, table: dict, *, prefix: str = "", required: bool = True):
