@@ -22,9 +22,13 @@ from django.utils.translation import gettext as _
 from spreadsheets.job_workflow import JOBS
 from spreadsheets.models import ImportChange, ImportJob, ImportLock
 
+_PLAIN = frozenset({str, int, bool, float, type(None)})
+
 
 def json_value(value):
     """A field value as JSON: dates and decimals as text, None kept."""
+    if type(value) in _PLAIN:  # most values: the short way (an import snapshots every record)
+        return value
     if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -46,7 +50,9 @@ def _compared_fields(model) -> list:
 
 
 def snapshot(obj: Model) -> dict:
-    return {f.name: json_value(f.value_from_object(obj)) for f in _compared_fields(type(obj))}
+    values = obj.__dict__  # the loaded values: what ``value_from_object`` reads, faster; a deferred one is fetched
+    return {f.name: json_value(values[f.attname] if f.attname in values else getattr(obj, f.attname))
+            for f in _compared_fields(type(obj))}
 
 
 def _changed_since(obj: Model, change: ImportChange) -> list[str]:
