@@ -116,7 +116,9 @@ class House(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["building", "unit", "room"], name="house_natural_key"),
         ]
-        indexes = [models.Index(fields=["building", "unit", "room"], name="house_sort_idx")]
+        # (building, unit, room) is the unique constraint's index; this one serves the imports,
+        # which look houses up by building and room and compare the unit as typed in Python.
+        indexes = [models.Index(fields=["building", "room"], name="house_room_idx")]
 
     def __str__(self):
         return self.label

@@ -39,7 +39,7 @@ def _households_for(houses: list[House], ctx) -> dict[int, Household]:
     table = ctx.cache.setdefault("households", {})
     missing = [h.pk for h in houses if h.pk not in table]
     if missing:
-        for household in Household.objects.filter(house_id__in=missing).select_related("house__building__estate"):
+        for household in Household.objects.filter(house_id__in=missing).order_by().select_related("house__building__estate"):
             table[household.house_id] = household
         for house in houses:
             if house.pk not in table:

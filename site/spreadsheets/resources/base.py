@@ -254,7 +254,7 @@ class SpreadsheetResource(resources.ModelResource):
         # select_related would build a building and an estate per house.
         cache_building = House.building.field.set_cached_value
         for condition in _chunked_conditions(wanted):
-            for house in House.objects.filter(condition):
+            for house in House.objects.filter(condition).order_by():
                 building, estate_key, building_key = buildings[house.building_id]
                 cache_building(house, building)
                 table[(estate_key, building_key, norm(house.unit), norm(house.room))] = house
