@@ -67,7 +67,9 @@ class Bill(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["estate", "period"], name="bill_estate_period_idx"),
+            # The listing's order within an estate (its deep pages walk this index; issue 21); its
+            # prefix serves the look-ups by estate and period.
+            models.Index(fields=["estate", "-period", "house", "fee_item"], name="bill_listing_idx"),
             models.Index(fields=["house", "due_date"], name="bill_house_due_idx"),
             models.Index(fields=["due_date"], name="bill_due_idx"),
         ]
