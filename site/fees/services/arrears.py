@@ -172,10 +172,13 @@ def _update_cases(cases: list[ArrearsCase], now: dt.datetime) -> None:
     table = connection.ops.quote_name(ArrearsCase._meta.db_table)
     sets = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
     sql = f"UPDATE {table} SET {sets} WHERE {connection.ops.quote_name('id')} = %s"
+    adapters = [(f.attname, bulk.adapter(f)) for f in fields]
     params = []
     for case in cases:
         case.updated_at = now
-        params.append([f.get_db_prep_save(getattr(case, f.attname), connection) for f in fields] + [case.pk])
+        row = [getattr(case, name) for name, _adapt in adapters]
+        params.append([adapt(value) if adapt else value for value, (_name, adapt) in zip(row, adapters, strict=True)]
+                      + [case.pk])
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and len(params) >= 200:
             # COPY the new values into a temporary table, then one UPDATE … FROM it: a round
