@@ -10,13 +10,15 @@ import re
 
 import pytest
 from archives.models import Household, Person
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from estates import paginator as listing_paginator
 from estates.demo import build_houses
 from estates.factories import BuildingFactory, HouseFactory
 from estates.models import House
 from estates.paginator import ListingPaginator, approximate
+
+from tests.support.plans import query_plan
 
 URL = "/admin/snippets/archives/household/"
 PEOPLE_URL = "/admin/snippets/archives/person/"
@@ -219,17 +221,12 @@ def test_postgres_estimates_above_the_threshold(settings, client_for, clerk_a, e
 @needs_postgres
 def test_postgres_household_listing_order_walks_an_index(rf, clerk_a, estate_a):
     """The listing's ordered ids come from household_listing_idx: no Sort node (with sorting and
-    sequential scans priced out, so a small table plans as a big one would)."""
+    sequential scans priced out: see tests.support.plans)."""
     from estates.scoping import scope_queryset
 
     _households(estate_a, 120)
     queryset = scope_queryset(Household.objects.all(), clerk_a).values_list("pk", flat=True)[4950:5001]
-    sql, params = queryset.query.get_compiler(using="default").as_sql()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_sort = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    plan = query_plan(queryset)
     assert "household_listing_idx" in plan
     assert "Sort" not in plan, plan
 

@@ -176,8 +176,7 @@ def _update_cases(cases: list[ArrearsCase], now: dt.datetime) -> None:
     params = []
     for case in cases:
         case.updated_at = now
-        row = [getattr(case, name) for name, _adapt in adapters]
-        params.append([adapt(value) if adapt else value for value, (_name, adapt) in zip(row, adapters, strict=True)]
+        params.append([adapt(getattr(case, name)) if adapt else getattr(case, name) for name, adapt in adapters]
                       + [case.pk])
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and len(params) >= 200:
